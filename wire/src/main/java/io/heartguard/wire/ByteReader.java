@@ -92,6 +92,9 @@ public final class ByteReader<E extends WireException> {
   }
 
   private void require(int byteCount, String field) throws E {
+    if (byteCount < 0) {
+      throw error.apply(field + " needs " + byteCount + " bytes, a negative count");
+    }
     if (byteCount > end - position) {
       throw error.apply(field + " needs " + byteCount + " bytes but only " + (end - position) + " remain");
     }

@@ -3,7 +3,10 @@ package io.heartguard.wire.alert;
 import io.heartguard.wire.ByteReader;
 import io.heartguard.wire.Bytes;
 
-/** A TLS alert (RFC 5246 section 7.2): level and description, two bytes. */
+/**
+ * A TLS alert (RFC 5246 section 7.2): level and description, two bytes. Names from RFC 5246 section 7.2, RFC 6066
+ * section 9 and RFC 7507 section 2; the level is kept as its code so that a monitor can report odd ones.
+ */
 public record Alert(int level, int description) {
   public static final int WARNING = 1;
   public static final int FATAL = 2;
@@ -20,7 +23,7 @@ public record Alert(int level, int description) {
 
   public Alert {
     if (level < 0 || level > 0xff || description < 0 || description > 0xff) {
-      throw new IllegalArgumentException("alert bytes out of range");
+      throw new IllegalArgumentException("alert level " + level + " and description " + description + " must be 0..255");
     }
   }
 
@@ -51,14 +54,22 @@ public record Alert(int level, int description) {
       case 0 -> "close_notify";
       case 10 -> "unexpected_message";
       case 20 -> "bad_record_mac";
+      case 21 -> "decryption_failed";
       case 22 -> "record_overflow";
       case 30 -> "decompression_failure";
       case 40 -> "handshake_failure";
+      case 41 -> "no_certificate";
       case 42 -> "bad_certificate";
+      case 43 -> "unsupported_certificate";
+      case 44 -> "certificate_revoked";
+      case 45 -> "certificate_expired";
+      case 46 -> "certificate_unknown";
       case 47 -> "illegal_parameter";
       case 48 -> "unknown_ca";
+      case 49 -> "access_denied";
       case 50 -> "decode_error";
       case 51 -> "decrypt_error";
+      case 60 -> "export_restriction";
       case 70 -> "protocol_version";
       case 71 -> "insufficient_security";
       case 80 -> "internal_error";
@@ -66,7 +77,11 @@ public record Alert(int level, int description) {
       case 90 -> "user_canceled";
       case 100 -> "no_renegotiation";
       case 110 -> "unsupported_extension";
+      case 111 -> "certificate_unobtainable";
       case 112 -> "unrecognized_name";
+      case 113 -> "bad_certificate_status_response";
+      case 114 -> "bad_certificate_hash_value";
+      case 115 -> "unknown_psk_identity";
       default -> "alert";
     };
   }

@@ -31,12 +31,34 @@ public record ClientHello(
     if (!version.isDtls() && !cookie.isEmpty()) {
       throw new IllegalArgumentException("only a DTLS ClientHello carries a cookie");
     }
+    // RFC 6347 section 4.2.1: opaque cookie<0..2^8-1>.
+    if (cookie.size() > 0xff) {
+      throw new IllegalArgumentException("cookie must be at most 255 bytes, got " + cookie.size());
+    }
     if (cipherSuites.isEmpty() || compressionMethods.isEmpty()) {
       throw new IllegalArgumentException("a ClientHello offers at least one cipher suite and one compression method");
     }
     cipherSuites = List.copyOf(cipherSuites);
     compressionMethods = List.copyOf(compressionMethods);
     extensions = List.copyOf(extensions);
+    // RFC 5246 section 7.4.1.2: CipherSuite cipher_suites<2..2^16-2>, CompressionMethod compression_methods<1..2^8-1>.
+    if (cipherSuites.size() > (0xffff - 1) / 2) {
+      throw new IllegalArgumentException(cipherSuites.size() + " cipher suites exceed the 2^16-2 bytes of their vector");
+    }
+    if (compressionMethods.size() > 0xff) {
+      throw new IllegalArgumentException(compressionMethods.size() + " compression methods exceed 255");
+    }
+    for (int suite : cipherSuites) {
+      if (suite < 0 || suite > 0xffff) {
+        throw new IllegalArgumentException("cipher suite " + suite + " is not a 16-bit code");
+      }
+    }
+    for (int method : compressionMethods) {
+      if (method < 0 || method > 0xff) {
+        throw new IllegalArgumentException("compression method " + method + " is not an 8-bit code");
+      }
+    }
+    Extension.checkBlock(extensions);
   }
 
   public static ClientHello parse(Bytes body) throws HandshakeException {

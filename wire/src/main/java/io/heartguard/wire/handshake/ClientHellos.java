@@ -29,15 +29,19 @@ public final class ClientHellos {
    * as RFC 6066 section 3 forbids literal addresses).
    */
   public static ClientHello like2014(ProtocolVersion version, String serverName, RandomGenerator random) {
+    boolean tls12 = version.equals(ProtocolVersion.TLS1_2) || version.equals(ProtocolVersion.DTLS1_2);
     List<Integer> suites = new ArrayList<>();
     for (CipherSuite s : CipherSuite.OPENSSL_1_0_1_CLIENT) {
-      if (!s.tls12Only() || version.equals(ProtocolVersion.TLS1_2) || version.equals(ProtocolVersion.DTLS1_2)) {
+      // RFC 6347 section 4.1.2.2: RC4 MUST NOT be used with DTLS (a stream cipher cannot survive lost records).
+      boolean rc4 = s.name().contains("_RC4_");
+      if ((!s.tls12Only() || tls12) && !(rc4 && version.isDtls())) {
         suites.add(s.code());
       }
     }
     List<Extension> extensions = new ArrayList<>();
-    if (serverName != null && !serverName.isEmpty() && !isIpLiteral(serverName) && !version.equals(ProtocolVersion.SSL3_0)) {
-      extensions.add(serverNameExtension(serverName));
+    String hostName = sniHostName(serverName);
+    if (hostName != null && !version.equals(ProtocolVersion.SSL3_0)) {
+      extensions.add(serverNameExtension(hostName));
     }
     if (!version.equals(ProtocolVersion.SSL3_0)) {
       extensions.add(new Extension(Extension.EC_POINT_FORMATS, Bytes.of((byte) 3, (byte) 0, (byte) 1, (byte) 2)));
@@ -55,7 +59,8 @@ public final class ClientHellos {
         extensions.add(new Extension(Extension.SIGNATURE_ALGORITHMS, new ByteWriter().writeVector16(algs.toBytes()).toBytes()));
       }
     }
-    // OpenSSL 1.0.1 sends heartbeat even in an SSLv3 hello: servers of the era accept extensions there too.
+    // Offered in an SSLv3 hello too: a 1.0.1 server parses hello extensions and answers heartbeats whatever the
+    // version, and the extension lets it say whether it supports them.
     extensions.add(HeartbeatMode.PEER_ALLOWED_TO_SEND.toExtension());
     byte[] rnd = new byte[32];
     random.nextBytes(rnd);
@@ -70,5 +75,26 @@ public final class ClientHellos {
 
   static boolean isIpLiteral(String host) {
     return host.indexOf(':') >= 0 || host.chars().allMatch(ch -> ch == '.' || (ch >= '0' && ch <= '9'));
+  }
+
+  /**
+   * The host_name to send for {@code serverName}, or null when none may be sent. RFC 6066 section 3: a fully
+   * qualified DNS name in ASCII (an IDN as its A-label), without a trailing dot, and never a literal address.
+   */
+  static String sniHostName(String serverName) {
+    if (serverName == null) {
+      return null;
+    }
+    String name = serverName.endsWith(".") ? serverName.substring(0, serverName.length() - 1) : serverName;
+    if (name.isEmpty() || isIpLiteral(name)) {
+      return null;
+    }
+    try {
+      name = java.net.IDN.toASCII(name, java.net.IDN.ALLOW_UNASSIGNED);
+    } catch (IllegalArgumentException notADnsName) {
+      return null;
+    }
+    // A DNS name is at most 253 characters in text form (RFC 1035 section 2.3.4, less the root's dot and length).
+    return name.isEmpty() || name.length() > 253 ? null : name;
   }
 }

@@ -20,6 +20,7 @@ public record Extension(int type, Bytes data) {
   public static final int RENEGOTIATION_INFO = 0xff01;
 
   public Extension {
+    java.util.Objects.requireNonNull(data, "data");
     if (type < 0 || type > 0xffff || data.size() > 0xffff) {
       throw new IllegalArgumentException("extension type " + type + " or data of " + data.size() + " bytes out of range");
     }
@@ -35,9 +36,29 @@ public record Extension(int type, Bytes data) {
     List<Extension> out = new ArrayList<>();
     while (!e.exhausted()) {
       int type = e.readUint16("extension type");
-      out.add(new Extension(type, e.readVector16("extension " + type + " data")));
+      Bytes data = e.readVector16("extension " + type + " data");
+      // RFC 5246 section 7.4.1.4: "There MUST NOT be more than one extension of the same type."
+      if (find(out, type) != null) {
+        throw new HandshakeException("extension " + type + " appears twice; at most one of each type is allowed");
+      }
+      out.add(new Extension(type, data));
     }
     return List.copyOf(out);
+  }
+
+  /** What a hello constructor checks, so that {@link #writeBlock} cannot fail: one of each type, a 16-bit block. */
+  static void checkBlock(List<Extension> extensions) {
+    int blockLength = 0;
+    for (int i = 0; i < extensions.size(); i++) {
+      Extension ext = extensions.get(i);
+      if (find(extensions.subList(0, i), ext.type()) != null) {
+        throw new IllegalArgumentException("extension " + ext.type() + " appears twice; at most one of each type is allowed");
+      }
+      blockLength += 2 + 2 + ext.data().size();
+    }
+    if (blockLength > 0xffff) {
+      throw new IllegalArgumentException("extensions of " + blockLength + " bytes exceed their length field (at most 65535)");
+    }
   }
 
   static void writeBlock(ByteWriter w, List<Extension> extensions) {

@@ -22,10 +22,20 @@ public final class HandshakeReader {
   }
 
   public HandshakeReader(int maxMessageLength) {
+    if (maxMessageLength < 0) {
+      throw new IllegalArgumentException("maxMessageLength must not be negative, got " + maxMessageLength);
+    }
     this.maxMessageLength = maxMessageLength;
   }
 
+  /**
+   * Appends a handshake record's fragment. Once the message at the head has been refused the stream cannot be
+   * framed again, so further bytes are dropped rather than buffered; {@link #next} keeps reporting the refusal.
+   */
   public void feed(Bytes recordFragment) {
+    if (headIsRefused()) {
+      return;
+    }
     int n = recordFragment.size();
     if (end + n > buffer.length) {
       int live = end - start;
@@ -45,7 +55,7 @@ public final class HandshakeReader {
       return null;
     }
     int type = buffer[start] & 0xff;
-    int length = ((buffer[start + 1] & 0xff) << 16) | ((buffer[start + 2] & 0xff) << 8) | (buffer[start + 3] & 0xff);
+    int length = headLength();
     if (length > maxMessageLength) {
       throw new HandshakeException("handshake message of type " + type + " claims " + length
           + " bytes, more than the " + maxMessageLength + " accepted");
@@ -56,6 +66,14 @@ public final class HandshakeReader {
     Bytes body = Bytes.of(buffer, start + HandshakeMessage.HEADER_LENGTH, length);
     start += HandshakeMessage.HEADER_LENGTH + length;
     return new HandshakeMessage(type, body);
+  }
+
+  private int headLength() {
+    return ((buffer[start + 1] & 0xff) << 16) | ((buffer[start + 2] & 0xff) << 8) | (buffer[start + 3] & 0xff);
+  }
+
+  private boolean headIsRefused() {
+    return end - start >= HandshakeMessage.HEADER_LENGTH && headLength() > maxMessageLength;
   }
 
   /** Bytes of a message not yet complete. */

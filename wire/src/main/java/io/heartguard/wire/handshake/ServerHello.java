@@ -27,6 +27,7 @@ public record ServerHello(
       throw new IllegalArgumentException("cipher suite or compression method out of range");
     }
     extensions = List.copyOf(extensions);
+    Extension.checkBlock(extensions);
   }
 
   public static ServerHello parse(Bytes body) throws HandshakeException {

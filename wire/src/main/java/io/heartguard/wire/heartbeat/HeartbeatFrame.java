@@ -11,6 +11,14 @@ public record HeartbeatFrame(int typeCode, int declaredPayloadLength, int record
   /** RFC 6520 section 4: "The padding_length MUST be at least 16." */
   public static final int MIN_PADDING = 16;
 
+  public HeartbeatFrame {
+    if (typeCode < 0 || typeCode > 0xff || declaredPayloadLength < 0 || declaredPayloadLength > 0xffff
+        || recordLength < 0) {
+      throw new IllegalArgumentException("heartbeat frame fields out of range: type " + typeCode + ", payload_length "
+          + declaredPayloadLength + ", record length " + recordLength);
+    }
+  }
+
   /** The message type, or null for a code RFC 6520 does not define (such a message is discarded silently). */
   public HeartbeatMessageType type() {
     return HeartbeatMessageType.fromCode(typeCode);
@@ -18,10 +26,11 @@ public record HeartbeatFrame(int typeCode, int declaredPayloadLength, int record
 
   /**
    * Peeks at a plaintext heartbeat record of {@code length} bytes at {@code offset}, or returns null when it is too
-   * short to hold even the type and payload_length.
+   * short to hold even the type and payload_length, or when the range lies outside {@code fragment}.
    */
   public static HeartbeatFrame peek(byte[] fragment, int offset, int length) {
-    if (length < HEADER_LENGTH || offset < 0 || offset + length > fragment.length) {
+    // Written as a subtraction so that a huge offset + length cannot overflow past the check.
+    if (length < HEADER_LENGTH || offset < 0 || offset > fragment.length || length > fragment.length - offset) {
       return null;
     }
     int type = fragment[offset] & 0xff;
@@ -29,7 +38,10 @@ public record HeartbeatFrame(int typeCode, int declaredPayloadLength, int record
     return new HeartbeatFrame(type, payloadLength, length);
   }
 
-  /** The bytes the claimed payload would occupy beyond the record: 0 when the claim fits. */
+  /**
+   * The bytes the claimed payload would occupy beyond the record: 0 when the claim ends inside it. A vulnerable peer
+   * (OpenSSL 1.0.1 to 1.0.1f) echoes exactly this many bytes of its own memory.
+   */
   public int overclaimedBytes() {
     return Math.max(0, HEADER_LENGTH + declaredPayloadLength - recordLength);
   }
@@ -45,6 +57,21 @@ public record HeartbeatFrame(int typeCode, int declaredPayloadLength, int record
    */
   public boolean fitsWithPadding() {
     return HEADER_LENGTH + declaredPayloadLength + MIN_PADDING <= recordLength;
+  }
+
+  /** The largest payload_length this record may declare and still carry 16 bytes of padding (RFC 6520 section 4). */
+  public int maxPayloadLength() {
+    return Math.max(0, recordLength - HEADER_LENGTH - MIN_PADDING);
+  }
+
+  /**
+   * How many bytes the record lacks for the claimed payload plus the 16 bytes of padding RFC 6520 section 4
+   * requires: 0 exactly when {@link #fitsWithPadding}. Unlike {@link #overclaimedBytes} it counts the padding, so a
+   * claim that ends exactly at the record's end (Zeek's heartbleed.pcap: record 16368, payload_length 16365) is 16
+   * bytes too large yet leaks nothing.
+   */
+  public int excessPayloadLength() {
+    return Math.max(0, HEADER_LENGTH + declaredPayloadLength + MIN_PADDING - recordLength);
   }
 
   /** How many padding bytes the record carries after the claimed payload, negative when it claims too much. */

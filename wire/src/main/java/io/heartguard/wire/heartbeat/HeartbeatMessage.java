@@ -11,6 +11,7 @@ import io.heartguard.wire.record.RecordHeader;
  */
 public record HeartbeatMessage(HeartbeatMessageType type, Bytes payload, Bytes padding) {
   public HeartbeatMessage {
+    java.util.Objects.requireNonNull(type, "type");
     if (padding.size() < HeartbeatFrame.MIN_PADDING) {
       throw new IllegalArgumentException("padding of " + padding.size() + " bytes is under the minimum of 16");
     }
@@ -51,6 +52,10 @@ public record HeartbeatMessage(HeartbeatMessageType type, Bytes payload, Bytes p
    * discards it silently, which the caller decides.
    */
   public static HeartbeatMessage parse(byte[] fragment, int offset, int length) throws HeartbeatException {
+    if (offset < 0 || length < 0 || offset > fragment.length || length > fragment.length - offset) {
+      throw new HeartbeatException("heartbeat of " + length + " bytes at offset " + offset + " lies outside the "
+          + fragment.length + " bytes given");
+    }
     HeartbeatFrame frame = HeartbeatFrame.peek(fragment, offset, length);
     if (frame == null) {
       throw new HeartbeatException("heartbeat of " + length + " bytes is shorter than its 3-byte header");
@@ -61,6 +66,7 @@ public record HeartbeatMessage(HeartbeatMessageType type, Bytes payload, Bytes p
     if (length > RecordHeader.MAX_PLAINTEXT) {
       throw new HeartbeatException("heartbeat of " + length + " bytes exceeds a record's 2^14 = 16384");
     }
+    // RFC 6520 section 4: a payload_length that leaves under 16 bytes of padding is "too large".
     if (!frame.fitsWithPadding()) {
       throw new HeartbeatException("payload_length " + frame.declaredPayloadLength() + " exceeds record (at most "
           + Math.max(0, length - HeartbeatFrame.HEADER_LENGTH - HeartbeatFrame.MIN_PADDING) + ")");
@@ -73,5 +79,12 @@ public record HeartbeatMessage(HeartbeatMessageType type, Bytes payload, Bytes p
 
   public static HeartbeatMessage parse(Bytes fragment) throws HeartbeatException {
     return parse(fragment.toByteArray(), 0, fragment.size());
+  }
+
+  /** Sizes only: a payload may be memory a vulnerable peer leaked, which is never logged by default. */
+  @Override
+  public String toString() {
+    return "HeartbeatMessage[type=" + type + ", payload=" + payload.size() + " bytes, padding=" + padding.size()
+        + " bytes]";
   }
 }

@@ -28,6 +28,9 @@ public final class HeartbeatProbe {
    * bytes). 1.0.1f answers it; 1.0.1g discards it. It leaks nothing.
    */
   public static byte[] withoutPadding(HeartbeatMessageType type, Bytes payload) {
+    if (payload.size() > 0xffff) {
+      throw new IllegalArgumentException("payload of " + payload.size() + " bytes does not fit payload_length (at most 65535)");
+    }
     byte[] out = new byte[HeartbeatFrame.HEADER_LENGTH + payload.size()];
     out[0] = (byte) type.code();
     out[1] = (byte) (payload.size() >>> 8);

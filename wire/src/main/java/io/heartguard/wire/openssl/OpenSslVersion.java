@@ -10,9 +10,14 @@ import java.util.regex.Pattern;
  * heartbeat extension.
  */
 public record OpenSslVersion(int major, int minor, int fix, String letters, String preRelease) {
-  /** "OpenSSL/1.0.1e", "OpenSSL 1.0.2-beta1", "openssl-1.0.1" — the shapes found in Server headers and banners. */
+  /**
+   * "OpenSSL/1.0.1e", "OpenSSL 1.0.2-beta1", "openssl-1.0.1", "OpenSSL 1.0.1e-fips" — the shapes found in Server
+   * headers and banners. Numbers are bounded (a banner is untrusted input and must not overflow parseInt), and the
+   * letters must end the version, so "1.0.1efg" is no version rather than a wrong one.
+   */
   private static final Pattern IN_BANNER = Pattern.compile(
-      "(?i)openssl[/ _-]?v?(\\d+)\\.(\\d+)\\.(\\d+)([a-z]{0,2})(?:-(beta\\d*|pre\\d*|dev|alpha\\d*))?");
+      "(?i)openssl[/ _-]?v?(\\d{1,4})\\.(\\d{1,4})\\.(\\d{1,4})(?!\\d)([a-z]{0,2})(?![a-z])"
+          + "(?:-(beta\\d{0,3}|pre\\d{0,3}|dev|alpha\\d{0,3})(?![a-z0-9]))?");
 
   public OpenSslVersion {
     letters = letters == null ? "" : letters.toLowerCase(java.util.Locale.ROOT);

@@ -5,15 +5,23 @@ import java.util.Arrays;
 
 /**
  * Cuts a TLS byte stream into records. Bytes are pushed in as they arrive ({@link #feed}); complete records are
- * pulled out ({@link #next}). It holds at most one record's worth of bytes beyond what it was fed, and refuses a
- * header it cannot trust before buffering the body that header announces.
+ * pulled out ({@link #next}). It holds only bytes fed and not yet returned, and refuses a header it cannot trust
+ * (unknown type, a version outside SSLv3..TLS 1.2, a length over 2^14 + 2048) as soon as its five bytes are in,
+ * before the body that header announces arrives.
  */
 public final class RecordReader {
   private byte[] buffer = new byte[1024];
   private int start;
   private int end;
+  /** Set once a header is refused: the stream cannot be framed again, so later bytes are not buffered. */
+  private boolean refused;
 
+  /** Appends bytes as they arrived; after {@link #next} has refused a header they are dropped, not buffered. */
   public void feed(byte[] data, int offset, int length) {
+    java.util.Objects.checkFromIndexSize(offset, length, data.length);
+    if (refused) {
+      return;
+    }
     if (end + length > buffer.length) {
       compactAndGrow(length);
     }
@@ -30,7 +38,13 @@ public final class RecordReader {
     if (end - start < RecordHeader.LENGTH) {
       return null;
     }
-    RecordHeader header = RecordHeader.parse(buffer, start);
+    RecordHeader header;
+    try {
+      header = RecordHeader.parse(buffer, start);
+    } catch (RecordException e) {
+      refused = true;
+      throw e;
+    }
     if (end - start < RecordHeader.LENGTH + header.length()) {
       return null;
     }
@@ -46,7 +60,7 @@ public final class RecordReader {
 
   /** A copy of the bytes not yet consumed, e.g. to show what a peer sent that was not TLS. */
   public byte[] peekBuffered(int maxBytes) {
-    return Arrays.copyOfRange(buffer, start, start + Math.min(maxBytes, end - start));
+    return Arrays.copyOfRange(buffer, start, start + Math.clamp(maxBytes, 0, end - start));
   }
 
   private void compactAndGrow(int incoming) {

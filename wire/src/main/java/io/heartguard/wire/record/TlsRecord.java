@@ -5,6 +5,8 @@ import io.heartguard.wire.Bytes;
 /** One TLS record: header fields and its fragment (plaintext or ciphertext, the record layer cannot tell). */
 public record TlsRecord(ContentType type, ProtocolVersion version, Bytes fragment) {
   public TlsRecord {
+    java.util.Objects.requireNonNull(type, "type");
+    java.util.Objects.requireNonNull(version, "version");
     if (fragment.size() > RecordHeader.MAX_CIPHERTEXT) {
       throw new IllegalArgumentException("fragment of " + fragment.size() + " bytes exceeds " + RecordHeader.MAX_CIPHERTEXT);
     }
@@ -19,6 +21,12 @@ public record TlsRecord(ContentType type, ProtocolVersion version, Bytes fragmen
     header().writeTo(out, 0);
     fragment.copyTo(out, RecordHeader.LENGTH);
     return out;
+  }
+
+  /** Header fields and size only: a fragment may hold memory a peer leaked, which is never logged by default. */
+  @Override
+  public String toString() {
+    return "TlsRecord[type=" + type + ", version=" + version + ", fragment=" + fragment.size() + " bytes]";
   }
 
   /** Wraps {@code fragment} in as many records of at most 2^14 bytes as it needs (RFC 5246 section 6.2.1). */
