@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# HTTPS through heartguard guard vs. HAProxy (mode tcp) vs. direct, against nginx with TLS, in one run.
+# Usage: bench/guard/run.sh [SECONDS] [CONNECTIONS]    (needs wrk, nginx-light, haproxy from Debian)
+# Writes bench/RESULTS-guard.md. Everything listens on 127.0.0.1 only.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+duration=${1:-10}
+conns=${2:-50}
+rounds=${ROUNDS:-3}
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+for tool in wrk nginx haproxy openssl; do
+  command -v "$tool" >/dev/null || { echo "run.sh: $tool not found (apt-get install -y wrk nginx-light haproxy)" >&2; exit 2; }
+done
+
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+NGINX=18480 HAPROXY=18481 GUARD=18482
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -keyout "$work/k.pem" -out "$work/c.pem" -days 1 2>/dev/null
+head -c 1024 /dev/urandom > "$work/1k.bin"
+head -c 1048576 /dev/urandom > "$work/1m.bin"
+chmod 755 "$work"; chmod 644 "$work"/*.bin  # nginx workers run unprivileged
+
+cat > "$work/nginx.conf" <<CONF
+worker_processes 1;
+pid $work/nginx.pid;
+error_log $work/nginx.err;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$NGINX ssl;
+    ssl_certificate $work/c.pem;
+    ssl_certificate_key $work/k.pem;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    keepalive_requests 1000000;
+    root $work;
+  }
+}
+CONF
+nginx -c "$work/nginx.conf" -g 'daemon off;' & pids+=($!)
+
+cat > "$work/haproxy.cfg" <<CONF
+global
+  nbthread 1
+defaults
+  mode tcp
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+frontend f
+  bind 127.0.0.1:$HAPROXY
+  default_backend b
+backend b
+  server s 127.0.0.1:$NGINX
+CONF
+haproxy -f "$work/haproxy.cfg" & pids+=($!)
+
+(cd "$root" && mvn -o -q -B -pl guard dependency:build-classpath -Dmdep.outputFile="$work/cp" >/dev/null)
+[ -d "$root/guard/target/classes/io" ] || (cd "$root" && mvn -o -q -B -pl guard compile)
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$root/guard/target/classes:$(cat "$work/cp")" \
+  io.heartguard.guard.GuardCommand --listen 127.0.0.1:$GUARD --upstream 127.0.0.1:$NGINX --threads 1 --alerts "$work/alerts.jsonl" \
+  2>"$work/guard.err" & pids+=($!)
+
+for port in $NGINX $HAPROXY $GUARD; do
+  for _ in $(seq 100); do curl -sk -o /dev/null "https://127.0.0.1:$port/1k.bin" && break; sleep 0.2; done
+  # The same bytes through every path, or the numbers compare nothing.
+  curl -sfk "https://127.0.0.1:$port/1m.bin" | cmp - "$work/1m.bin"
+done
+
+# wrk --latency prints the latency distribution; pick requests/s, transfer/s, p50 and p99 (in ms).
+measure() {  # name port path
+  local out; out=$(wrk -t2 -c"$conns" -d"${duration}s" --latency "https://127.0.0.1:$2$3")
+  local rps mbs p50 p99
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  mbs=$(awk '/Transfer\/sec/ {v=$2; if (v ~ /GB/) {sub(/GB/,"",v); v*=1024} else if (v ~ /KB/) {sub(/KB/,"",v); v/=1024} else sub(/MB/,"",v); print v}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out" | awk '{v=$1; if (v ~ /us/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms/) sub(/ms/,"",v); else if (v ~ /s/) {sub(/s/,"",v); v*=1000}; print v}')
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out" | awk '{v=$1; if (v ~ /us/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms/) sub(/ms/,"",v); else if (v ~ /s/) {sub(/s/,"",v); v*=1000}; print v}')
+  echo "$1 $3 $rps $mbs $p50 $p99"
+}
+
+# Warm-up (the JIT for the guard), then rounds alternating the three paths so drift hits them alike.
+wrk -t2 -c"$conns" -d10s "https://127.0.0.1:$GUARD/1k.bin" >/dev/null
+wrk -t2 -c"$conns" -d15s "https://127.0.0.1:$GUARD/1m.bin" >/dev/null
+: > "$work/rows"
+for round in $(seq "$rounds"); do
+  for path in /1k.bin /1m.bin; do
+    measure direct $NGINX $path >> "$work/rows"
+    measure haproxy $HAPROXY $path >> "$work/rows"
+    measure guard $GUARD $path >> "$work/rows"
+  done
+done
+
+# Median per (name, path) of each column.
+summary=$(python3 - "$work/rows" <<'PY'
+import sys, statistics as st
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+by = {}
+for name, path, rps, mbs, p50, p99 in rows:
+    by.setdefault((name, path), []).append((float(rps), float(mbs), float(p50), float(p99)))
+med = {k: tuple(st.median(c[i] for c in v) for i in range(4)) for k, v in by.items()}
+print("| path | file | requests/s | MB/s | p50 ms | p99 ms |")
+print("|---|---|---|---|---|---|")
+for path in ("/1k.bin", "/1m.bin"):
+    for name in ("direct", "haproxy", "guard"):
+        r, m, a, b = med[(name, path)]
+        print(f"| {name} | {path} | {r:.0f} | {m:.1f} | {a:.2f} | {b:.2f} |")
+print()
+for path in ("/1k.bin", "/1m.bin"):
+    d, h, g = med[("direct", path)], med[("haproxy", path)], med[("guard", path)]
+    print(f"- {path}: guard throughput = {100 * g[0] / h[0]:.0f} % of HAProxy's ({100 * g[0] / d[0]:.0f} % of direct);"
+          f" added p99: guard {g[3] - d[3]:+.2f} ms, HAProxy {h[3] - d[3]:+.2f} ms"
+          f" (goal: >= 90 % and <= HAProxy's + 0.2 ms)")
+PY
+)
+alerts=$(wc -l < "$work/alerts.jsonl")
+{
+  echo "# heartguard guard benchmark"
+  echo
+  echo "HTTPS (nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), TLS, keep-alive) from wrk -t2 -c$conns, ${duration} s per"
+  echo "measurement, median of $rounds rounds that alternate direct / HAProxy $(haproxy -v | awk 'NR==1 {print $3}') (mode tcp, one"
+  echo "thread) / heartguard guard (default policy, epoll, one event loop thread, after 25 s of warm-up). All on 127.0.0.1 of one $(nproc)-CPU machine, so the proxies"
+  echo "compete with nginx and wrk for the same cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "Date: $(date -u +%Y-%m-%d)."
+  echo
+  echo "$summary"
+  echo
+  echo "Alerts raised by the guard during the run: $alerts."
+  echo
+  echo "Reproduce: \`bench/guard/run.sh $duration $conns\` (ROUNDS=$rounds)"
+} > "$root/bench/RESULTS-guard.md"
+cat "$root/bench/RESULTS-guard.md"

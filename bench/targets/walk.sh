@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Benchmark: walk whole target spaces (an IPv4 /8, an IPv6 /104, a /12 on five ports) under a 16 MB heap cap and
+# report elements/s, the largest heap in use after a collection, and peak RSS, beside a /24 as the memory baseline.
+# Writes bench/RESULTS-targets.md. Usage: bench/targets/walk.sh   (builds the targets classes if needed)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+[ -d targets/target/classes/io/heartguard/targets ] || mvn -o -q -B -pl targets compile
+OUT=bench/out/targets; mkdir -p "$OUT"
+HEAP=${HEAP:-16m}
+run() { # label ports target...
+  local label=$1; shift
+  /usr/bin/time -f "%M" -o "$OUT/rss.txt" "$JAVA_HOME/bin/java" -Xmx"$HEAP" -XX:+UseSerialGC \
+    -cp targets/target/classes bench/targets/WalkTargets.java "$@" > "$OUT/walk.txt"
+  read -r count seconds rate heap _ _ < "$OUT/walk.txt"
+  printf '| %s | %s | %s | %s | %s | %.0f |\n' "$label" "$count" "$seconds" "$rate" "$heap" "$(awk '{print $1/1024}' "$OUT/rss.txt")"
+}
+{
+  echo "# heartguard targets: walking a space"
+  echo
+  echo "Each row walks a whole space once in cyclic-group order (seed 2014), building a ScanTarget (address literal,"
+  echo "InetAddress, port) per element, in a JVM capped at -Xmx$HEAP (serial GC). Heap is the largest in use after a"
+  echo "full collection, sampled every 2^22 elements; RSS is the process peak, JVM and javac start-up included."
+  echo
+  echo "| space | elements | seconds | elements/s | heap MB | peak RSS MB |"
+  echo "|---|---|---|---|---|---|"
+  run "10.0.0.0/24, 1 port (memory baseline; too short to time)" 443 10.0.0.0/24
+  run "10.0.0.0/8, 1 port" 443 10.0.0.0/8
+  run "2001:db8::/104, 1 port" 443 2001:db8::/104
+  run "172.16.0.0/12, 5 ports" 443,465,993,995,8443 172.16.0.0/12
+  echo
+  echo "Host: $(nproc) CPUs, $("$JAVA_HOME/bin/java" -version 2>&1 | head -1). Reproduce: \`bench/targets/walk.sh\`"
+} > bench/RESULTS-targets.md
+cat bench/RESULTS-targets.md

@@ -1,0 +1,91 @@
+package io.heartguard.cli;
+
+import io.heartguard.lab.LabCommand;
+import io.heartguard.scan.cli.ScanCommand;
+import io.heartguard.sensor.SensorCommand;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The one {@code heartguard} command. Each part brings its own subcommand; this class only gathers them and gives
+ * every one the same manners: usage errors and failures are one line on stderr (a stack trace only with --debug),
+ * and exit code 2.
+ */
+@Command(
+    name = "heartguard",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Finds, watches for and blocks Heartbleed (CVE-2014-0160).",
+    subcommands = {
+      ScanCommand.class,
+      LabCommand.class,
+      SensorCommand.class,
+      SelfTestCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footerHeading = "%nExit codes:%n",
+    footer = {
+      "  0  nothing vulnerable / nothing found",
+      "  1  something vulnerable, or an attack or leak found",
+      "  2  usage error, or the check could not run",
+      "  3  nothing vulnerable, but some result was inconclusive"
+    })
+public final class Main implements Runnable {
+  /** Usage errors and failures to run: one convention for every subcommand. */
+  public static final int EXIT_ERROR = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  public static int run(String... args) {
+    boolean debug = Arrays.asList(args).contains("--debug");
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      PrintWriter err = commandLine.getErr();
+      if (debug) {
+        e.printStackTrace(err);
+      } else {
+        err.println(commandLine.getCommandName() + ": " + oneLine(e));
+      }
+      err.flush();
+      return EXIT_ERROR;
+    });
+    cli.setParameterExceptionHandler((e, a) -> {
+      CommandLine commandLine = e.getCommandLine();
+      PrintWriter err = commandLine.getErr();
+      err.println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+      err.println("Try '" + commandLine.getCommandSpec().qualifiedName() + " --help' for more information.");
+      err.flush();
+      return EXIT_ERROR;
+    });
+    return cli.execute(args);
+  }
+
+  /** The message a user can act on: the exception's own words, not its class name, on one line. */
+  static String oneLine(Throwable e) {
+    Throwable t = e;
+    while (t.getMessage() == null && t.getCause() != null) {
+      t = t.getCause();
+    }
+    String message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    return message.replaceAll("\\s*\\R\\s*", " ").strip();
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"heartguard " + (v != null ? v : "0.1.0-SNAPSHOT")};
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.heartguard.guard;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Which findings the guard acts on. Every finding raises an alert whatever the policy; a policy only decides which
+ * findings also drop or reset. Policies combine ({@code block-malformed,block-leak}, the default); {@code monitor}
+ * stands alone.
+ */
+public enum Policy {
+  /** A plaintext request whose payload_length leaves no room in its record, or a plaintext response that is too long. */
+  BLOCK_MALFORMED,
+  /** A heartbeat response longer than the request it answers, decided on the record header alone. */
+  BLOCK_LEAK,
+  /** Every heartbeat record, both ways ("restrict heartbeat messages"). */
+  RESTRICT,
+  /** Alerts only: nothing is ever dropped or reset. */
+  MONITOR;
+
+  public static final Set<Policy> DEFAULT = EnumSet.of(BLOCK_MALFORMED, BLOCK_LEAK);
+
+  public String cliName() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** Parses a comma-separated list such as {@code block-malformed,block-leak}. */
+  public static Set<Policy> parseList(String text) {
+    EnumSet<Policy> policies = EnumSet.noneOf(Policy.class);
+    for (String part : text.split(",")) {
+      policies.add(parse(part));
+    }
+    if (policies.contains(MONITOR) && policies.size() > 1) {
+      throw new IllegalArgumentException("policy 'monitor' cannot be combined with blocking policies, got '" + text + "'");
+    }
+    return policies;
+  }
+
+  public static Policy parse(String text) {
+    for (Policy p : values()) {
+      if (p.cliName().equals(text.strip())) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException(
+        "policy '" + text.strip() + "' is not one of block-malformed, block-leak, restrict, monitor");
+  }
+
+  public static String describe(Set<Policy> policies) {
+    return String.join(",", policies.stream().map(Policy::cliName).toList());
+  }
+}

@@ -1,0 +1,149 @@
+package io.heartguard.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.heartguard.lab.LabOptions;
+import io.heartguard.lab.LabServer;
+import java.io.DataInputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The guard between real peers on 127.0.0.1: nmap's ssl-heartbleed against the emulated 1.0.1f lab server,
+ * curl against openssl s_server, and an encrypted leak from a server built for the purpose.
+ */
+class GuardAgainstRealPeersTest {
+
+  @Test
+  void nmapFindsTheLabServerVulnerableDirectlyButNotThroughTheGuard() throws Exception {
+    try (LabServer lab = LabServer.start(LabOptions.vulnerable().withoutLog());
+        GuardedLoopback guard = new GuardedLoopback(Endpoint.of(lab.address()))) {
+      String direct = nmapHeartbleed(lab.address().getPort());
+      String guarded = nmapHeartbleed(guard.address().getPort());
+
+      assertThat(direct).contains("ssl-heartbleed", "VULNERABLE");
+      assertThat(guarded).doesNotContain("VULNERABLE").contains("Nmap done: 1 IP address (1 host up)");
+      assertThat(guard.alerts).isNotEmpty().allSatisfy(a -> {
+        assertThat(a.ruleId()).isIn("heartbleed_request_overflow", "heartbleed_request_short_padding");
+        assertThat(a.verdict()).isEqualTo(Verdict.RESET);
+      });
+      // The alert as it is logged: the engine's EVE line, marked blocked.
+      assertThat(AlertLog.toJson(guard.alerts.getFirst())).contains("\"action\":\"blocked\"",
+          "\"rule\":\"" + guard.alerts.getFirst().ruleId() + "\"", "\"guard\":{\"verdict\":\"reset\"}");
+    }
+  }
+
+  @Test
+  void curlGetsTheSameBytesFromOpensslServerThroughTheGuard(@TempDir Path dir) throws Exception {
+    ExternalProcess.run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
+        "-keyout", dir.resolve("k.pem").toString(), "-out", dir.resolve("c.pem").toString(), "-days", "1"), 60);
+    byte[] page = new byte[300_000];
+    new Random(20140407).nextBytes(page);
+    Files.write(dir.resolve("page.bin"), page);
+    int port = freePort();
+    Process server = new ProcessBuilder("openssl", "s_server", "-accept", "127.0.0.1:" + port, "-WWW", "-quiet",
+        "-key", "k.pem", "-cert", "c.pem").directory(dir.toFile()).redirectErrorStream(true).start();
+    try (GuardedLoopback guard = new GuardedLoopback(new Endpoint("127.0.0.1", port))) {
+      awaitListening(port);
+      Path viaGuard = dir.resolve("via-guard.bin");
+      Path direct = dir.resolve("direct.bin");
+
+      curl("https://127.0.0.1:" + port + "/page.bin", direct);
+      curl("https://127.0.0.1:" + guard.address().getPort() + "/page.bin", viaGuard);
+
+      assertThat(Files.readAllBytes(direct)).isEqualTo(page);
+      assertThat(Files.readAllBytes(viaGuard)).isEqualTo(page);
+      assertThat(guard.alerts).isEmpty();
+    } finally {
+      server.destroy();
+      server.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void encryptedLeakIsCutBeforeOneByteOfItReachesTheClient() throws Exception {
+    // A server past its handshake that answers every heartbeat record with 16 KiB: the shape of an encrypted
+    // Heartbleed response. Its records are built here; the guard never decrypts, so their contents do not matter.
+    Upstream.Behaviour bleeding = s -> {
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      var out = s.getOutputStream();
+      try {
+        while (true) {
+          int type = in.readUnsignedByte();
+          in.readUnsignedShort();
+          byte[] body = new byte[in.readUnsignedShort()];
+          in.readFully(body);
+          byte[] answer = switch (type) {
+            case 22 -> TlsBytes.HANDSHAKE;
+            case 20 -> TlsBytes.CHANGE_CIPHER_SPEC;
+            case 23 -> TlsBytes.record(23, body);
+            case 24 -> TlsBytes.opaqueRecord(24, 16384, 0x5a);
+            default -> throw new AssertionError("unexpected record type " + type);
+          };
+          out.write(answer);
+        }
+      } catch (java.io.EOFException | SocketException guardCutUs) {
+        // the guard reset both connections
+      }
+    };
+    try (Upstream upstream = new Upstream(bleeding); GuardedLoopback guard = new GuardedLoopback(upstream.endpoint());
+        Socket client = guard.connect()) {
+      var out = client.getOutputStream();
+      DataInputStream in = new DataInputStream(client.getInputStream());
+      byte[] hello = TlsBytes.concat(TlsBytes.HANDSHAKE, TlsBytes.CHANGE_CIPHER_SPEC, TlsBytes.APPLICATION_DATA);
+      out.write(hello);
+      byte[] answers = new byte[hello.length];
+      in.readFully(answers);
+      assertThat(answers).isEqualTo(hello);
+
+      out.write(TlsBytes.opaqueRecord(24, 64, 0x11)); // an encrypted heartbeat request of 64 bytes
+
+      assertThatThrownBy(in::read).isInstanceOf(SocketException.class).hasMessageContaining("reset");
+      assertThat(guard.alerts).filteredOn(a -> a.verdict() != Verdict.FORWARD)
+          .extracting(GuardAlert::ruleId).containsExactly("heartbleed_encrypted_response_leak");
+    }
+  }
+
+  private static String nmapHeartbleed(int port) throws Exception {
+    return ExternalProcess.run(List.of("nmap", "-Pn", "-n", "-p", String.valueOf(port), "--script", "ssl-heartbleed",
+        "127.0.0.1"), 120);
+  }
+
+  private static void curl(String url, Path output) throws Exception {
+    String result = ExternalProcess.run(List.of("curl", "-sSk", "--max-time", "30", "-o", output.toString(),
+        "-w", "%{http_code}", url), 60);
+    assertThat(result).as("curl %s", url).isEqualTo("200");
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Connects until s_server listens; it prints nothing reliable to wait for under -quiet. */
+  private static void awaitListening(int port) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (true) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+        return;
+      } catch (java.net.ConnectException notYet) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("openssl s_server did not listen on " + port + " within 20 s");
+        }
+        Thread.onSpinWait();
+      }
+    }
+  }
+}

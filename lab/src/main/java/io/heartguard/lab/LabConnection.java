@@ -1,0 +1,210 @@
+package io.heartguard.lab;
+
+import io.heartguard.wire.Bytes;
+import io.heartguard.wire.alert.Alert;
+import io.heartguard.wire.alert.AlertException;
+import io.heartguard.wire.handshake.ClientHello;
+import io.heartguard.wire.handshake.HandshakeException;
+import io.heartguard.wire.handshake.HandshakeMessage;
+import io.heartguard.wire.handshake.HandshakeReader;
+import io.heartguard.wire.handshake.HandshakeType;
+import io.heartguard.wire.record.ContentType;
+import io.heartguard.wire.record.ProtocolVersion;
+import io.heartguard.wire.record.RecordException;
+import io.heartguard.wire.record.RecordHeader;
+import io.heartguard.wire.record.RecordReader;
+import io.heartguard.wire.record.TlsRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.SplittableRandom;
+
+/**
+ * One client of the lab, served on its own (virtual) thread with blocking reads. It plays OpenSSL 1.0.1f's server
+ * side up to ServerHelloDone and then waits for ClientKeyExchange, answering heartbeats meanwhile through the 4 KB
+ * handshake write buffer. Whatever the peer does, the connection ends with one log line and the server goes on.
+ * Memory is bounded: one record (at most 5 + 2^14 + 2048 bytes), one handshake message (at most
+ * {@link #MAX_HANDSHAKE_MESSAGE}), one heartbeat response (at most 3 + 65535 + 16 bytes).
+ */
+final class LabConnection implements Runnable {
+  /** A ClientHello is at most 2^16 bytes of body in practice; nothing else is buffered before the flight. */
+  static final int MAX_HANDSHAKE_MESSAGE = 64 * 1024;
+  private static final int READ_CHUNK = 8 * 1024;
+
+  private final Socket socket;
+  private final String peer;
+  private final LabServer.Context context;
+  private final long deadlineNanos;
+  private final BufferingBio bio = new BufferingBio();
+  private final RecordReader records = new RecordReader();
+  private final HandshakeReader handshake = new HandshakeReader(MAX_HANDSHAKE_MESSAGE);
+  private final SplittableRandom random;
+  private final HeartbeatResponder responder;
+  private OutputStream out;
+  /** Null until the ServerHello went out; from then on every record must carry it. */
+  private ProtocolVersion version;
+
+  LabConnection(Socket socket, String peer, LabServer.Context context, long deadlineNanos, long seed) {
+    this.socket = socket;
+    this.peer = peer;
+    this.context = context;
+    this.deadlineNanos = deadlineNanos;
+    this.random = new SplittableRandom(seed);
+    this.responder = new HeartbeatResponder(context.mode(), context.memory(), random);
+  }
+
+  @Override
+  public void run() {
+    String reason;
+    try (socket) {
+      reason = serve();
+    } catch (RecordException e) {
+      reason = "not a TLS record stream: " + e.getMessage();
+    } catch (HandshakeException e) {
+      reason = "unreadable handshake: " + e.getMessage();
+    } catch (IOException e) {
+      reason = context.closing().get() ? "lab server closing" : "I/O error: " + e.getMessage();
+    } catch (RuntimeException e) {
+      reason = "internal error: " + e;
+    }
+    context.log().connectionClosed(peer, reason);
+  }
+
+  private String serve() throws IOException, RecordException, HandshakeException {
+    InputStream in = socket.getInputStream();
+    out = socket.getOutputStream();
+    byte[] chunk = new byte[READ_CHUNK];
+    while (true) {
+      long remainingMillis = (deadlineNanos - System.nanoTime()) / 1_000_000;
+      if (remainingMillis <= 0) {
+        return "connection deadline of " + context.connectionDeadline().toMillis() + " ms passed";
+      }
+      // Whichever comes first bounds this read, and names the reason if it expires.
+      boolean deadlineFirst = remainingMillis < context.readTimeout().toMillis();
+      socket.setSoTimeout((int) Math.min(context.readTimeout().toMillis(), remainingMillis));
+      int n;
+      try {
+        n = in.read(chunk);
+      } catch (SocketTimeoutException e) {
+        return deadlineFirst
+            ? "connection deadline of " + context.connectionDeadline().toMillis() + " ms passed"
+            : "no bytes for " + context.readTimeout().toMillis() + " ms (read timeout)";
+      }
+      if (n < 0) {
+        return version == null ? "peer closed before a complete ClientHello" : "peer closed after ServerHelloDone";
+      }
+      records.feed(chunk, 0, n);
+      for (TlsRecord record = records.next(); record != null; record = records.next()) {
+        String end = version == null ? beforeServerHello(record) : afterServerHelloDone(record);
+        if (end != null) {
+          return end;
+        }
+      }
+    }
+  }
+
+  /** ssl23_get_client_hello: only a TLS record carrying a ClientHello is accepted, anything else ends silently. */
+  private String beforeServerHello(TlsRecord record) throws IOException, HandshakeException {
+    if (record.type() != ContentType.HANDSHAKE) {
+      return "first record is " + record.type() + ", expected a handshake record with a ClientHello";
+    }
+    handshake.feed(record.fragment());
+    HandshakeMessage message = handshake.next();
+    if (message == null) {
+      return null;
+    }
+    if (message.type() != HandshakeType.CLIENT_HELLO) {
+      return fatal(record.version(), Alert.UNEXPECTED_MESSAGE, "first handshake message has type "
+          + message.typeCode() + ", expected client_hello (1)");
+    }
+    ClientHello hello;
+    try {
+      hello = ClientHello.parse(message.body());
+    } catch (HandshakeException e) {
+      return fatal(record.version(), Alert.DECODE_ERROR, "unreadable ClientHello: " + e.getMessage());
+    }
+    ServerHelloFlight.Answer answer = ServerHelloFlight.answer(hello, context.identity(), random);
+    if (answer instanceof ServerHelloFlight.Refusal refusal) {
+      return fatal(refusal.version(), refusal.alert().description(), refusal.reason());
+    }
+    ServerHelloFlight.Flight flight = (ServerHelloFlight.Flight) answer;
+    for (byte[] messageRecords : flight.records()) {
+      send(bio.write(messageRecords));
+    }
+    // ssl3_accept's SSL3_ST_SW_FLUSH after ServerHelloDone; the buffer stays in place until the handshake ends.
+    send(bio.flush());
+    version = flight.version();
+    return null;
+  }
+
+  /** ssl3_get_client_key_exchange waiting, while ssl3_read_bytes answers heartbeats on the side. */
+  private String afterServerHelloDone(TlsRecord record) throws IOException, HandshakeException {
+    if (!record.version().equals(version)) {
+      // ssl3_get_record: after the first packet the record version must be the negotiated one.
+      return fatal(record.version(), Alert.PROTOCOL_VERSION, "record version " + record.version()
+          + " differs from the negotiated " + version);
+    }
+    switch (record.type()) {
+      case HEARTBEAT -> {
+        heartbeat(record.fragment().toByteArray());
+        return null;
+      }
+      case HANDSHAKE -> {
+        handshake.feed(record.fragment());
+        HandshakeMessage message = handshake.next();
+        if (message == null) {
+          return null;
+        }
+        if (message.type() == HandshakeType.CLIENT_KEY_EXCHANGE) {
+          return fatal(version, Alert.HANDSHAKE_FAILURE,
+              "client sent ClientKeyExchange; the lab ends every handshake after ServerHelloDone");
+        }
+        return fatal(version, Alert.UNEXPECTED_MESSAGE, "handshake message of type " + message.typeCode()
+            + " after ServerHelloDone, expected client_key_exchange (16)");
+      }
+      case ALERT -> {
+        try {
+          return "peer sent alert " + Alert.parse(record.fragment());
+        } catch (AlertException e) {
+          return fatal(version, Alert.DECODE_ERROR, "unreadable alert: " + e.getMessage());
+        }
+      }
+      default -> {
+        return fatal(version, Alert.UNEXPECTED_MESSAGE, record.type() + " record before the handshake finished");
+      }
+    }
+  }
+
+  private void heartbeat(byte[] fragment) throws IOException {
+    HeartbeatResponder.Reply reply = responder.respond(fragment);
+    int sent = 0;
+    if (reply.answered()) {
+      // ssl3_write_bytes cuts the response into records of at most 2^14 bytes, each a separate write to the BIO.
+      byte[] message = reply.message();
+      for (int offset = 0; offset < message.length; offset += RecordHeader.MAX_PLAINTEXT) {
+        int n = Math.min(RecordHeader.MAX_PLAINTEXT, message.length - offset);
+        byte[] recordBytes = new TlsRecord(ContentType.HEARTBEAT, version, Bytes.of(message, offset, n)).toByteArray();
+        sent += send(bio.write(recordBytes));
+      }
+    }
+    context.log().heartbeat(peer, reply, sent);
+  }
+
+  /** ssl3_send_alert: a fatal alert is written and the buffer flushed with it, then the connection ends. */
+  private String fatal(ProtocolVersion recordVersion, int description, String reason) throws IOException {
+    Alert alert = new Alert(Alert.FATAL, description);
+    send(bio.write(new TlsRecord(ContentType.ALERT, recordVersion, alert.toBytes()).toByteArray()));
+    send(bio.flush());
+    return reason + " (sent " + alert + ")";
+  }
+
+  private int send(byte[] bytes) throws IOException {
+    if (bytes.length > 0) {
+      out.write(bytes);
+      out.flush();
+    }
+    return bytes.length;
+  }
+}

@@ -1,0 +1,90 @@
+package io.heartguard.lab;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One JSON object per line: every heartbeat the lab saw (what it claimed and what was served, never the bytes), and
+ * every connection that ended badly, with the reason. Lines from concurrent connections never interleave.
+ */
+final class LabLog implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final OutputStream out;
+  private final boolean closeOut;
+  private final Clock clock;
+  private final LabMode mode;
+
+  LabLog(OutputStream out, boolean closeOut, Clock clock, LabMode mode) {
+    this.out = out;
+    this.closeOut = closeOut;
+    this.clock = clock;
+    this.mode = mode;
+  }
+
+  /**
+   * {@code bytesServed} is the response message's length (0 when none); {@code bytesOverread} how much of it came from
+   * past the request record; {@code bytesSent} how many bytes this write put on the wire (the rest stays in the
+   * 4 KB handshake buffer).
+   */
+  void heartbeat(String peer, HeartbeatResponder.Reply reply, int bytesSent) {
+    Map<String, Object> line = start("heartbeat", peer);
+    line.put("type", reply.typeCode());
+    line.put("payload_length", reply.declaredPayloadLength());
+    line.put("record_length", reply.recordLength());
+    line.put("outcome", reply.outcome().name().toLowerCase(java.util.Locale.ROOT));
+    line.put("bytes_served", reply.message() == null ? 0 : reply.message().length);
+    line.put("bytes_overread", reply.overreadBytes());
+    line.put("bytes_sent", bytesSent);
+    write(line);
+  }
+
+  /** A connection closed for {@code reason}: one line, no stack trace. */
+  void connectionClosed(String peer, String reason) {
+    Map<String, Object> line = start("close", peer);
+    line.put("reason", reason);
+    write(line);
+  }
+
+  private Map<String, Object> start(String event, String peer) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("time", clock.instant().toString());
+    line.put("event", event);
+    line.put("peer", peer);
+    line.put("mode", mode.label());
+    return line;
+  }
+
+  private void write(Map<String, Object> line) {
+    byte[] bytes;
+    try {
+      bytes = (JSON.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode a log line: " + e.getMessage(), e);
+    }
+    synchronized (this) {
+      try {
+        out.write(bytes);
+        out.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the heartbeat log: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    if (closeOut) {
+      out.close();
+    } else {
+      out.flush();
+    }
+  }
+}

@@ -1,0 +1,195 @@
+package io.heartguard.lab;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A deliberately vulnerable server that passes, before its handshake finishes, for OpenSSL 1.0.1f (or 1.0.1g): it
+ * answers a ClientHello with ServerHello, Certificate and ServerHelloDone and then answers heartbeats the way that
+ * version did, leaking a fake heap in vulnerable mode. One virtual thread per connection; loopback by default.
+ *
+ * <pre>{@code
+ * try (LabServer lab = LabServer.start(LabOptions.vulnerable().withoutLog())) {
+ *   scan(lab.address());
+ * }
+ * }</pre>
+ */
+public final class LabServer implements AutoCloseable {
+  /** What every connection shares: immutable, except the log, which serialises its lines. */
+  record Context(LabMode mode, LabIdentity identity, FakeMemory memory, LabLog log, Duration readTimeout,
+      Duration connectionDeadline, AtomicBoolean closing) {}
+
+  private final ServerSocket serverSocket;
+  private final Context context;
+  private final int maxConnections;
+  private final Thread acceptor;
+  private final Map<Socket, Thread> connections = new ConcurrentHashMap<>();
+  /** Closes a connection's socket at its deadline even when its thread is blocked writing to a peer that never reads. */
+  private final ScheduledExecutorService reaper;
+  private final AtomicLong connectionSeeds = new AtomicLong();
+
+  private LabServer(ServerSocket serverSocket, Context context, int maxConnections, long seed) {
+    this.serverSocket = serverSocket;
+    this.context = context;
+    this.maxConnections = maxConnections;
+    this.connectionSeeds.set(seed);
+    this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "heartguard-lab-reaper");
+      t.setDaemon(true);
+      return t;
+    });
+    this.acceptor = Thread.ofPlatform().daemon().name("heartguard-lab-accept").unstarted(this::acceptLoop);
+  }
+
+  /** Binds {@code options.listen()} (port 0 picks a free port) and starts serving. */
+  public static LabServer start(LabOptions options) throws IOException {
+    LabIdentity identity = (options.identity() != null ? options.identity() : LabIdentity.processDefault())
+        .withPaddingCerts(options.chainPaddingCerts());
+    FakeMemory memory = FakeMemory.seeded(options.heapSeed(), identity.privateKeyPem());
+    ServerSocket serverSocket = new ServerSocket();
+    LabLog log = null;
+    try {
+      serverSocket.setReuseAddress(true);
+      serverSocket.bind(options.listen(), 128);
+      log = options.logFile() != null
+          ? new LabLog(Files.newOutputStream(options.logFile(), StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+              true, Clock.systemUTC(), options.mode())
+          : new LabLog(options.logStream(), false, Clock.systemUTC(), options.mode());
+    } catch (IOException | RuntimeException e) {
+      serverSocket.close();
+      throw e;
+    }
+    Context context = new Context(options.mode(), identity, memory, log, options.readTimeout(),
+        options.connectionDeadline(), new AtomicBoolean());
+    LabServer server = new LabServer(serverSocket, context, options.maxConnections(), options.heapSeed());
+    server.acceptor.start();
+    return server;
+  }
+
+  /** The bound address: with port 0 in the options, the ephemeral port chosen. */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+  }
+
+  public LabMode mode() {
+    return context.mode();
+  }
+
+  /** The key and chain served; its private key PEM is planted in the fake heap. */
+  public LabIdentity identity() {
+    return context.identity();
+  }
+
+  /** Cookies, password and tokens planted in the fake heap, for tests that look for them in a leak. */
+  public List<String> plantedSecrets() {
+    return context.memory().secrets();
+  }
+
+  /** Connections being served right now. */
+  public int openConnections() {
+    return connections.size();
+  }
+
+  /** Stops accepting, closes every connection and waits for their threads to end. */
+  @Override
+  public void close() {
+    if (!context.closing().compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      serverSocket.close();
+    } catch (IOException e) {
+      // Closing a listening socket only fails if it is already closed; nothing is lost either way.
+    }
+    joinQuietly(acceptor);
+    for (Socket socket : connections.keySet()) {
+      closeQuietly(socket);
+    }
+    for (Thread thread : connections.values()) {
+      joinQuietly(thread);
+    }
+    reaper.shutdownNow();
+    try {
+      context.log().close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot close the heartbeat log: " + e.getMessage(), e);
+    }
+  }
+
+  private void acceptLoop() {
+    while (!context.closing().get()) {
+      Socket socket;
+      try {
+        socket = serverSocket.accept();
+      } catch (IOException e) {
+        if (context.closing().get()) {
+          return;
+        }
+        continue; // a failed accept (a reset before accept completed) concerns that peer only
+      }
+      String peer = describe((InetSocketAddress) socket.getRemoteSocketAddress());
+      if (connections.size() >= maxConnections) {
+        closeQuietly(socket);
+        context.log().connectionClosed(peer, "over the limit of " + maxConnections + " connections");
+        continue;
+      }
+      long deadline = System.nanoTime() + context.connectionDeadline().toNanos();
+      LabConnection connection = new LabConnection(socket, peer, context, deadline,
+          connectionSeeds.incrementAndGet() * 0x9E3779B97F4A7C15L);
+      Thread thread = Thread.ofVirtual().name("heartguard-lab " + peer).unstarted(() -> {
+        ScheduledFuture<?> reaping = reaper.schedule(() -> closeQuietly(socket),
+            context.connectionDeadline().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        try {
+          connection.run();
+        } finally {
+          reaping.cancel(false);
+          connections.remove(socket);
+        }
+      });
+      connections.put(socket, thread);
+      if (context.closing().get()) {
+        closeQuietly(socket);
+      }
+      thread.start();
+    }
+  }
+
+  /** "127.0.0.1:8443" or "[::1]:8443". */
+  static String describe(InetSocketAddress address) {
+    String host = address.getAddress().getHostAddress();
+    return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // The socket is unusable either way; its connection thread logs why it ended.
+    }
+  }
+
+  private static void joinQuietly(Thread thread) {
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package io.heartguard.scan;
+
+import io.heartguard.wire.Bytes;
+import io.heartguard.wire.handshake.CipherSuite;
+import io.heartguard.wire.handshake.ClientHello;
+import io.heartguard.wire.handshake.ClientHellos;
+import io.heartguard.wire.heartbeat.HeartbeatMode;
+import io.heartguard.wire.record.ContentType;
+import io.heartguard.wire.record.ProtocolVersion;
+import io.heartguard.wire.record.TlsRecord;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * Checks one TLS server for Heartbleed without completing a handshake, the way the 2014 exploits did.
+ *
+ * <ol>
+ *   <li>Resolve the host once; offer the versions in order (TLS 1.2 first), on a fresh connection each, closing one
+ *       before opening the next (s_server serves one connection at a time). A protocol_version, handshake_failure or
+ *       insufficient_security alert, or a hang-up, before any ServerHello moves on to the next version.
+ *   <li>Read the whole flight to ServerHelloDone ({@link ServerFlight}). No heartbeat extension in the ServerHello:
+ *       NOT_VULNERABLE, for no heartbeat was negotiated.
+ *   <li>Otherwise run the {@link HeartbeatOracle} on the same connection; if it finds the server VULNERABLE and a
+ *       dump was asked for, run the {@link LeakDumper} there too.
+ * </ol>
+ * Every step shares one deadline; nothing waits past it.
+ */
+public final class HeartbleedCheck implements Scanner {
+  /** The flight, the two answers to the oracle, and slack; a dump raises it for its own requests. */
+  static final long READ_LIMIT = ServerFlight.MAX_FLIGHT_BYTES + 256 * 1024;
+
+  @Override
+  public ScanResult check(Target target, ScanOptions options) {
+    long start = System.nanoTime();
+    Deadline deadline = Deadline.after(options.timeout());
+    Builder result = new Builder(target, start);
+    try {
+      return run(target, options, deadline, result);
+    } catch (RuntimeException e) {
+      return result.finish(Verdict.INCONCLUSIVE, "internal error: " + e);
+    }
+  }
+
+  private ScanResult run(Target target, ScanOptions options, Deadline deadline, Builder result) {
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(target.host());
+    } catch (UnknownHostException e) {
+      return result.finish(Verdict.INCONCLUSIVE, "cannot resolve " + target.host());
+    }
+    result.address = address.getHostAddress();
+    InetSocketAddress socketAddress = new InetSocketAddress(address, target.port());
+    RandomGenerator random = ThreadLocalRandom.current();
+    List<ProtocolVersion> versions = options.versions();
+    for (int i = 0; i < versions.size(); i++) {
+      ProtocolVersion version = versions.get(i);
+      try (TlsConnection connection = TlsConnection.open(socketAddress, deadline,
+          (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()), READ_LIMIT)) {
+        sendHello(connection, version, target, random);
+        ServerFlight flight = ServerFlight.read(connection, version);
+        result.learn(flight);
+        return probe(connection, flight, target, options, random, result);
+      } catch (ScanFailure f) {
+        result.evidence.add(version + ": " + f.getMessage());
+        boolean more = i + 1 < versions.size() && !deadline.expired();
+        if (!(f.allowsFallback() && more)) {
+          String reason = f.allowsFallback() && i + 1 == versions.size() && versions.size() > 1
+              ? "no version from " + versions.getFirst() + " down to " + versions.getLast() + " accepted: " + f.getMessage()
+              : f.getMessage();
+          return result.finish(Verdict.INCONCLUSIVE, reason);
+        }
+      }
+    }
+    throw new IllegalStateException("unreachable: the last version always finishes");
+  }
+
+  private static void sendHello(TlsConnection connection, ProtocolVersion version, Target target, RandomGenerator random)
+      throws ScanFailure {
+    ClientHello hello = ClientHellos.like2014(version, target.serverName(), random);
+    // Servers of 2014 choked on a record version above TLS 1.0 in the first flight; clients sent 3.1 there.
+    ProtocolVersion recordVersion = version.equals(ProtocolVersion.SSL3_0) ? ProtocolVersion.SSL3_0 : ProtocolVersion.TLS1_0;
+    try {
+      connection.write(TlsRecord.fragmentInto(ContentType.HANDSHAKE, recordVersion, Bytes.of(hello.toMessage().toByteArray())));
+    } catch (ScanFailure f) {
+      throw f.beforeServerHello(); // reset as the hello went out: a refusal, as a hang-up is
+    }
+  }
+
+  /** Steps 2 and 3: decide from the ServerHello, or run the oracle (and the dump) on the connection. */
+  private static ScanResult probe(TlsConnection connection, ServerFlight flight, Target target, ScanOptions options,
+      RandomGenerator random, Builder result) throws ScanFailure {
+    ProtocolVersion version = flight.hello().version();
+    HeartbeatMode mode = flight.hello().heartbeatMode();
+    if (mode == null) {
+      result.evidence.add("ServerHello " + version + " " + result.cipher + " without the heartbeat extension");
+      return result.finish(Verdict.NOT_VULNERABLE, "no heartbeat extension negotiated");
+    }
+    result.evidence.add("ServerHello " + version + " " + result.cipher + " with heartbeat " + ScanResult.modeName(mode)
+        + "; flight of " + flight.messageCount() + " messages read to ServerHelloDone");
+    HeartbeatOracle oracle = new HeartbeatOracle(version, random);
+    connection.write(oracle.requests());
+    HeartbeatOracle.ProbeOutcome outcome = oracle.read(connection);
+    result.evidence.addAll(outcome.evidence());
+    result.bytesLeaked = outcome.bytesLeaked();
+    if (outcome.verdict() == Verdict.VULNERABLE && options.leakDump().isPresent()) {
+      try {
+        result.dump = new LeakDumper(version, random).run(connection, target, options.dump(), options.dumpRequests());
+        result.bytesLeaked += result.dump.bytes();
+      } catch (IOException e) {
+        result.warnings.add("dump stopped: cannot write the dump file: " + e.getMessage());
+      }
+    }
+    return result.finish(outcome.verdict(), outcome.reason());
+  }
+
+  /** The facts gathered so far; each step adds what it learns. */
+  private static final class Builder {
+    private final Target target;
+    private final long startNanos;
+    private final List<String> evidence = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    private String address;
+    private ProtocolVersion tlsVersion;
+    private String cipher;
+    private HeartbeatMode heartbeat;
+    private long bytesLeaked;
+    private CertificateFacts certificate;
+    private DumpSummary dump;
+
+    Builder(Target target, long startNanos) {
+      this.target = target;
+      this.startNanos = startNanos;
+    }
+
+    void learn(ServerFlight flight) {
+      tlsVersion = flight.hello().version();
+      cipher = CipherSuite.nameOf(flight.hello().cipherSuite());
+      heartbeat = flight.hello().heartbeatMode();
+      if (flight.certificate() == null || flight.certificate().certificates().isEmpty()) {
+        evidence.add("no certificate in the server's flight");
+        return;
+      }
+      try {
+        certificate = CertificateFacts.parse(flight.certificate().certificates().getFirst());
+      } catch (CertificateException e) {
+        evidence.add("the server's certificate does not parse: " + e.getMessage());
+        return;
+      }
+      if (!certificate.issuedAfterDisclosure()) {
+        warnings.add("certificate issued " + certificate.notBefore() + ", before the disclosure on 2014-04-07, and"
+            + " never replaced: if this server was ever vulnerable its private key may have leaked; revoke and rekey");
+      }
+    }
+
+    ScanResult finish(Verdict verdict, String reason) {
+      long elapsed = (System.nanoTime() - startNanos) / 1_000_000;
+      return new ScanResult(target, address, tlsVersion, cipher, heartbeat, verdict, reason, evidence, bytesLeaked,
+          certificate, dump, warnings, elapsed);
+    }
+  }
+}

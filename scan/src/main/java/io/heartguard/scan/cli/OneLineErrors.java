@@ -1,0 +1,40 @@
+package io.heartguard.scan.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Errors as one line on stderr: a usage error names the problem and points at --help (exit 2); an unexpected
+ * failure prints its message, and its stack trace only with --debug. Install on the root command:
+ * {@code OneLineErrors.install(commandLine)}.
+ */
+public final class OneLineErrors implements IParameterExceptionHandler, IExecutionExceptionHandler {
+  public static CommandLine install(CommandLine commandLine) {
+    OneLineErrors handler = new OneLineErrors();
+    return commandLine.setParameterExceptionHandler(handler).setExecutionExceptionHandler(handler);
+  }
+
+  @Override
+  public int handleParseException(ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    PrintWriter err = cmd.getErr();
+    err.println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage() + " (see --help)");
+    err.flush();
+    return cmd.getCommandSpec().exitCodeOnInvalidInput();
+  }
+
+  @Override
+  public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parseResult) {
+    PrintWriter err = cmd.getErr();
+    err.println(cmd.getCommandSpec().qualifiedName() + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+    if (parseResult.hasMatchedOption("--debug")) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return cmd.getCommandSpec().exitCodeOnExecutionException();
+  }
+}

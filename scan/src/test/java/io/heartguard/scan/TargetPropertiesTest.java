@@ -1,0 +1,42 @@
+package io.heartguard.scan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+
+class TargetPropertiesTest {
+  @Provide
+  Arbitrary<String> hosts() {
+    Arbitrary<String> label = Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789").ofMinLength(1).ofMaxLength(20);
+    Arbitrary<String> names = label.list().ofMinSize(1).ofMaxSize(4).map(l -> String.join(".", l));
+    Arbitrary<String> ipv4 = Arbitraries.integers().between(0, 255).list().ofSize(4)
+        .map(l -> l.get(0) + "." + l.get(1) + "." + l.get(2) + "." + l.get(3));
+    Arbitrary<String> ipv6 = Arbitraries.integers().between(0, 0xffff).list().ofSize(8)
+        .map(l -> String.join(":", l.stream().map(Integer::toHexString).toList()));
+    return Arbitraries.oneOf(names, ipv4, ipv6);
+  }
+
+  @Property(tries = 300, seed = "20140407")
+  void authorityParsesBackToTheSameHostAndPort(@ForAll("hosts") String host, @ForAll @IntRange(min = 1, max = 65535) int port) {
+    Target target = new Target(host, host, port);
+    Target parsed = Target.parse(target.authority());
+
+    assertThat(parsed.host()).isEqualTo(host);
+    assertThat(parsed.port()).isEqualTo(port);
+    assertThat(Target.parse("https://" + target.authority() + "/").port()).isEqualTo(port);
+  }
+
+  @Property(tries = 300, seed = "20140407")
+  void parsingNeverThrowsAnythingButIllegalArgument(@ForAll String input) {
+    try {
+      Target.parse(input);
+    } catch (IllegalArgumentException e) {
+      assertThat(e.getMessage()).isNotBlank();
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.heartguard.sensor;
+
+import io.heartguard.detect.Alert;
+import io.heartguard.detect.AlertSink;
+import io.heartguard.sensor.capture.CaptureException;
+import io.heartguard.sensor.capture.CaptureReader;
+import io.heartguard.sensor.capture.PacketSink;
+import io.heartguard.sensor.flow.FlowTable;
+import io.heartguard.sensor.flow.PacketDecoder;
+import io.heartguard.sensor.flow.SensorStats;
+import java.io.InputStream;
+import java.nio.file.Path;
+
+/**
+ * The sensor's engine: captures in, alerts out. One flow table spans all inputs, so a connection that continues
+ * from one rotated capture file into the next is followed. {@link #finish} closes the flows still open.
+ */
+public final class Sensor {
+  /** Defaults: the flow limit and memory cap keep a sensor on a busy link within a few hundred megabytes. */
+  public static final int DEFAULT_MAX_FLOWS = 100_000;
+  public static final long DEFAULT_TIMEOUT_NANOS = 120_000_000_000L;
+  public static final long DEFAULT_MEMORY_CAP_BYTES = 256L * 1024 * 1024;
+
+  private final SensorStats stats = new SensorStats();
+  private final FlowTable flows;
+  private final PacketSink packets;
+
+  public Sensor(AlertSink alerts) {
+    this(alerts, false, DEFAULT_MAX_FLOWS, DEFAULT_TIMEOUT_NANOS, DEFAULT_MEMORY_CAP_BYTES);
+  }
+
+  public Sensor(AlertSink alerts, boolean keepLeakedBytes, int maxFlows, long timeoutNanos, long memoryCapBytes) {
+    AlertSink counting = alert -> {
+      stats.alertsByRule.merge(alert.rule(), 1L, Long::sum);
+      alerts.onAlert(alert);
+    };
+    this.flows = new FlowTable(stats, counting, keepLeakedBytes, maxFlows, timeoutNanos, memoryCapBytes);
+    PacketDecoder decoder = new PacketDecoder(flows, stats);
+    this.packets = (linkType, data, offset, captured, original, ts) -> {
+      try {
+        decoder.onPacket(linkType, data, offset, captured, original, ts);
+      } catch (RuntimeException e) {
+        // A bug of ours must not end the run: skip the packet, count it, say so in the summary.
+        stats.internalErrors++;
+        if (stats.firstInternalError == null) {
+          stats.firstInternalError = e.toString();
+        }
+      }
+    };
+  }
+
+  /** Reads one capture (pcap or pcapng, gzip or not). Throws only when it is not a capture at all. */
+  public long read(String source, InputStream in) throws CaptureException {
+    return CaptureReader.read(source, in, packets, stats::problem);
+  }
+
+  /** Reads one capture file (pcap or pcapng, gzip or not), memory-mapped when it can be. */
+  public long read(Path file) throws CaptureException {
+    return CaptureReader.read(file, packets, stats::problem);
+  }
+
+  /** Closes every flow still open, which hands over records cut short at the end of the capture. */
+  public void finish() {
+    flows.closeAll();
+  }
+
+  public SensorStats stats() {
+    return stats;
+  }
+
+  /** Convenience for tests and tools: the alerts of one capture, in order. */
+  public static java.util.List<Alert> alertsOf(String source, InputStream in) throws CaptureException {
+    java.util.List<Alert> alerts = new java.util.ArrayList<>();
+    Sensor sensor = new Sensor(alerts::add);
+    sensor.read(source, in);
+    sensor.finish();
+    return alerts;
+  }
+}

@@ -1,0 +1,205 @@
+package io.heartguard.sensor;
+
+import io.heartguard.detect.Alert;
+import io.heartguard.detect.AlertSink;
+import io.heartguard.detect.EveJsonWriter;
+import io.heartguard.detect.LeakRedactor;
+import io.heartguard.sensor.capture.CaptureException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code heartguard sensor}: reads captures, writes Heartbleed alerts as EVE JSON lines, summarises on stderr. */
+@Command(name = "sensor", mixinStandardHelpOptions = true,
+    description = {"Watch packet captures for Heartbleed (CVE-2014-0160): plaintext and encrypted heartbeat attacks,"
+        + " leaks, probes, in TLS on any port, after STARTTLS, and in DTLS.",
+        "Exit status: 0 nothing found, 1 alerts, 2 usage or input error."},
+    footer = {"", "Example: tcpdump -i eth0 -w - | heartguard sensor -r -"})
+public final class SensorCommand implements Callable<Integer> {
+  public static final int NOTHING_FOUND = 0;
+  public static final int ALERTS = 1;
+  public static final int INPUT_ERROR = 2;
+  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
+
+  @Option(names = {"-r", "--read"}, paramLabel = "FILE|DIR|-", required = true,
+      description = "A pcap or pcapng capture (gzip allowed), a directory of them, or - for standard input."
+          + " Repeatable.")
+  List<String> inputs = new ArrayList<>();
+
+  @Option(names = "--alerts", paramLabel = "FILE", description = "Write alerts (JSON Lines) here instead of stdout.")
+  Path alertsFile;
+
+  @Option(names = "--dump-leaks", paramLabel = "DIR",
+      description = "Write the memory leaked by heartbeat responses here, as hex dumps with secrets masked."
+          + " Off by default: leaked memory is sensitive.")
+  Path dumpLeaks;
+
+  @Option(names = "--max-flows", paramLabel = "N", description = "Flows tracked at once (default: ${DEFAULT-VALUE}).")
+  int maxFlows = Sensor.DEFAULT_MAX_FLOWS;
+
+  @Option(names = "--flow-timeout", paramLabel = "DURATION",
+      description = "Close flows idle this long in capture time, e.g. 90s, 5m (default: ${DEFAULT-VALUE}).")
+  String flowTimeout = "120s";
+
+  @Option(names = "--max-memory-mb", paramLabel = "MB",
+      description = "Cap on bytes buffered by all flows; least recently used flows are evicted beyond it"
+          + " (default: ${DEFAULT-VALUE}).")
+  int maxMemoryMb = (int) (Sensor.DEFAULT_MEMORY_CAP_BYTES >> 20);
+
+  @Option(names = "--debug", description = "Say more about problems on stderr.")
+  boolean debug;
+
+  private final PrintStream err;
+  private final InputStream stdin;
+  private final OutputStream stdout;
+
+  public SensorCommand() {
+    this(System.in, System.out, System.err);
+  }
+
+  SensorCommand(InputStream stdin, OutputStream stdout, PrintStream err) {
+    this.stdin = stdin;
+    this.stdout = stdout;
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() {
+    long timeoutNanos;
+    try {
+      timeoutNanos = parseDuration(flowTimeout);
+    } catch (IllegalArgumentException e) {
+      return usage(e.getMessage());
+    }
+    if (maxFlows < 1 || maxMemoryMb < 1) {
+      return usage("--max-flows and --max-memory-mb must be at least 1, got " + maxFlows + " and " + maxMemoryMb);
+    }
+    List<String> sources = new ArrayList<>();
+    for (String input : inputs) {
+      if (input.equals("-")) {
+        sources.add("-");
+        continue;
+      }
+      Path path = Path.of(input);
+      if (Files.isDirectory(path)) {
+        try (Stream<Path> files = Files.walk(path)) {
+          files.filter(Files::isRegularFile).map(Path::toString).sorted().forEach(sources::add);
+        } catch (IOException | UncheckedIOException e) {
+          return usage("cannot list directory " + input + ": " + e.getMessage());
+        }
+      } else if (!Files.isReadable(path)) {
+        return usage("cannot read " + input + ": no such file or not readable");
+      } else {
+        sources.add(input);
+      }
+    }
+    if (dumpLeaks != null) {
+      try {
+        Files.createDirectories(dumpLeaks);
+      } catch (IOException e) {
+        return usage("cannot create leak directory " + dumpLeaks + ": " + e.getMessage());
+      }
+    }
+    OutputStream alertOut;
+    try {
+      alertOut = alertsFile != null ? Files.newOutputStream(alertsFile) : stdout;
+    } catch (IOException e) {
+      return usage("cannot write alerts to " + alertsFile + ": " + e.getMessage());
+    }
+    boolean inputError = false;
+    long started = System.nanoTime();
+    EveJsonWriter eve = new EveJsonWriter(alertOut);
+    AlertSink sink = dumpLeaks == null ? eve : alert -> {
+      if (!alert.leakedBytes().isEmpty()) {
+        writeLeak(alert);
+      }
+      eve.onAlert(alert.withoutLeakedBytes());
+    };
+    Sensor sensor = new Sensor(sink, dumpLeaks != null, maxFlows, timeoutNanos, (long) maxMemoryMb << 20);
+    try {
+      for (String source : sources) {
+        try {
+          if (source.equals("-")) {
+            sensor.read("stdin", stdin);
+          } else {
+            sensor.read(Path.of(source));
+          }
+        } catch (CaptureException e) {
+          err.println("heartguard sensor: " + e.getMessage());
+          inputError = true;
+        }
+      }
+      sensor.finish();
+    } catch (UncheckedIOException e) {
+      err.println("heartguard sensor: cannot write alerts: " + e.getCause().getMessage());
+      return INPUT_ERROR;
+    } finally {
+      try {
+        if (alertsFile != null) {
+          eve.close();
+          alertOut.close();
+        } else {
+          eve.flush();
+        }
+      } catch (IOException e) {
+        err.println("heartguard sensor: cannot finish writing alerts: " + e.getMessage());
+        inputError = true;
+      }
+    }
+    err.print(sensor.stats().render((System.nanoTime() - started) / 1e9));
+    if (debug && sensor.stats().firstInternalError != null) {
+      err.println("heartguard sensor: first internal error: " + sensor.stats().firstInternalError);
+    }
+    if (inputError) {
+      return INPUT_ERROR;
+    }
+    return sensor.stats().alerts() > 0 ? ALERTS : NOTHING_FOUND;
+  }
+
+  private void writeLeak(Alert alert) {
+    Path file = dumpLeaks.resolve("flow-" + alert.flow().flowId() + "-" + alert.rule().id() + "-"
+        + alert.direction().eveName() + ".txt");
+    String text = "# " + alert.reason() + System.lineSeparator()
+        + "# secrets masked with '*'; " + alert.leakedBytes().size() + " bytes" + System.lineSeparator()
+        + LeakRedactor.maskedHexDump(alert.leakedBytes().toByteArray());
+    try {
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      err.println("heartguard sensor: cannot write leak dump " + file + ": " + e.getMessage());
+    }
+  }
+
+  private int usage(String message) {
+    err.println("heartguard sensor: " + message);
+    return INPUT_ERROR;
+  }
+
+  /** "120s", "5m", "1h", "500ms"; a bare number is seconds. */
+  static long parseDuration(String text) {
+    Matcher m = DURATION.matcher(text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("--flow-timeout " + text + " is not a duration like 90s, 5m, 1h or 500ms");
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    return switch (unit) {
+      case "ms" -> n * 1_000_000L;
+      case "m" -> n * 60_000_000_000L;
+      case "h" -> n * 3_600_000_000_000L;
+      default -> n * 1_000_000_000L;
+    };
+  }
+}

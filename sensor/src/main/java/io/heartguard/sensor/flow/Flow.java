@@ -1,0 +1,95 @@
+package io.heartguard.sensor.flow;
+
+import io.heartguard.detect.ConnectionMonitor;
+import io.heartguard.detect.Direction;
+import io.heartguard.detect.FlowInfo;
+
+/**
+ * One connection in the flow table: its identity, who is client, its TCP directions (or none for UDP), and its
+ * monitor. The identity is the two endpoints in a fixed order (IPv4 addresses as IPv4-mapped IPv6, RFC 4291 section
+ * 2.5.5.2) and the transport protocol, held as primitives so that finding a packet's flow allocates nothing.
+ */
+final class Flow {
+  /** Objects and bookkeeping a flow costs beyond its buffers, for the memory cap. */
+  static final int OVERHEAD_BYTES = 1024;
+
+  final long aHigh;
+  final long aLow;
+  final long bHigh;
+  final long bLow;
+  final int aPort;
+  final int bPort;
+  final int protocol;
+  final int hash;
+  /** Neighbours in the table's least-recently-used list. */
+  Flow older;
+  Flow newer;
+  final FlowInfo info;
+  final ConnectionMonitor monitor;
+  /** Whether endpoint A of the key is the client. */
+  final boolean clientIsA;
+  final TcpDirection[] tcp;
+  long lastSeenNanos;
+  int accountedBytes;
+  /** Torn down by FIN or RST; the entry stays until it times out so that late packets do not start a new flow. */
+  boolean closed;
+
+  Flow(long aHigh, long aLow, int aPort, long bHigh, long bLow, int bPort, int protocol, int hash, FlowInfo info,
+      ConnectionMonitor monitor, boolean clientIsA, boolean streamStart, SensorStats stats) {
+    this.aHigh = aHigh;
+    this.aLow = aLow;
+    this.aPort = aPort;
+    this.bHigh = bHigh;
+    this.bLow = bLow;
+    this.bPort = bPort;
+    this.protocol = protocol;
+    this.hash = hash;
+    this.info = info;
+    this.monitor = monitor;
+    this.clientIsA = clientIsA;
+    if (info.transport() == FlowInfo.Transport.TCP) {
+      tcp = new TcpDirection[2];
+      for (Direction d : Direction.values()) {
+        tcp[d.ordinal()] = new TcpDirection(monitor.reader(d, streamStart), stats);
+      }
+    } else {
+      tcp = null;
+    }
+  }
+
+  /** Whether endpoints A and B, in this order, are this flow's. */
+  boolean is(long aHigh, long aLow, int aPort, long bHigh, long bLow, int bPort, int protocol) {
+    return aLow == this.aLow && bLow == this.bLow && aPort == this.aPort && bPort == this.bPort
+        && aHigh == this.aHigh && bHigh == this.bHigh && protocol == this.protocol;
+  }
+
+  Direction direction(boolean senderIsA) {
+    return senderIsA == clientIsA ? Direction.TO_SERVER : Direction.TO_CLIENT;
+  }
+
+  int bufferedBytes() {
+    return OVERHEAD_BYTES + (tcp == null ? 0 : tcp[0].bufferedBytes() + tcp[1].bufferedBytes());
+  }
+
+  /** Ends the flow: flushes both directions and adds its counters to the run's. */
+  void close(long ts, SensorStats stats) {
+    closed = true;
+    if (tcp != null) {
+      for (TcpDirection t : tcp) {
+        t.close(ts);
+        stats.resyncs += t.reader().resyncs();
+        stats.skippedBytes += t.reader().bytesSkipped();
+      }
+    }
+    long records = monitor.records(Direction.TO_SERVER) + monitor.records(Direction.TO_CLIENT);
+    stats.records += records;
+    stats.heartbeats += monitor.heartbeats(Direction.TO_SERVER) + monitor.heartbeats(Direction.TO_CLIENT);
+    if (records > 0) {
+      if (tcp == null) {
+        stats.dtlsFlows++;
+      } else {
+        stats.tlsFlows++;
+      }
+    }
+  }
+}
