@@ -1,39 +1,164 @@
 #!/usr/bin/env bash
-# Benchmark: heartguard sensor vs tshark over a generated capture. Usage: bench/sensor/run.sh [SIZE_MB]
-# Writes bench/RESULTS-sensor.md. Needs the sensor classes built (mvn -o -q install -pl wire,detect -DskipTests;
-# mvn -o -q -pl sensor compile) or the heartguard launcher; set HEARTGUARD to override the command.
+# Benchmark: heartguard sensor vs tshark over generated captures, one core, from the page cache.
+# Usage: bench/sensor/run.sh [MAIN_MB [OTHER_MB...]]   (default: 1024 256 2048; RUNS=3 runs each, medians)
+# Captures are generated once and cached in bench/out/ (git-ignored). Needs the sensor built: mvn -o -q install -pl
+# wire,detect -DskipTests && mvn -o -q -pl sensor compile. Writes bench/RESULTS-sensor.md. Set JMH=1 to also run the
+# JMH steady-state benchmark (bench/sensor/jmh.sh) and put its numbers in the results.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-SIZE_MB=${1:-1100}
-OUT=bench/out; mkdir -p "$OUT"
-CAP=$OUT/sensor-bench.pcap
-[ -s "$CAP" ] && [ "$(stat -c %s "$CAP")" -ge $((SIZE_MB * 1000000)) ] || python3 bench/sensor/gen_capture.py "$CAP" "$SIZE_MB"
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+SIZES=("${@:-1024}")
+[ $# -gt 0 ] || SIZES=(1024 256 2048)
+MAIN=${SIZES[0]}
+RUNS=${RUNS:-3}
+CORE=${CORE:-1}
+OUT=bench/out
+mkdir -p "$OUT/classes" "$OUT/lib"
+
+capture() { echo "$OUT/sensor-bench-$1.pcap"; }
+for mb in "${SIZES[@]}"; do
+  [ -s "$(capture "$mb")" ] || python3 bench/sensor/gen_capture.py "$(capture "$mb")" "$mb" >&2
+done
+
+# The sensor as jars (an AOT cache takes only jars) plus a two-line launcher in place of the cli module.
 M=~/.m2/repository
-CP=sensor/target/classes:detect/target/classes:wire/target/classes:$M/info/picocli/picocli/4.7.7/picocli-4.7.7.jar
-CP=$CP:$(ls $M/com/fasterxml/jackson/core/jackson-core/2.21.3/*.jar | head -1)
-JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-HEARTGUARD=${HEARTGUARD:-"$JAVA -XX:ActiveProcessorCount=1 -cp $CP bench/sensor/SensorMain.java"}
-cat "$CAP" > /dev/null  # into the page cache
-BYTES=$(stat -c %s "$CAP")
-PKTS=$(capinfos -c -M "$CAP" | awk '/Number of packets/ {print $NF}')
-measure() { /usr/bin/time -f "%e %M" -o "$OUT/time.txt" taskset -c 0 "$@" > "$OUT/stdout.txt" 2> "$OUT/stderr.txt" || true; tail -1 "$OUT/time.txt"; }
-read -r HG_S HG_KB < <(measure $HEARTGUARD -r "$CAP")
-HG_ALERTS=$(wc -l < "$OUT/stdout.txt")
-read -r TS_S TS_KB < <(measure tshark -n -r "$CAP" -Y tls.heartbeat_message -T fields -e frame.number)
-TS_HITS=$(wc -l < "$OUT/stdout.txt")
+J="$JAVA_HOME/bin/jar"
+"$JAVA_HOME/bin/javac" -d "$OUT/classes" -cp sensor/target/classes:$M/info/picocli/picocli/4.7.7/picocli-4.7.7.jar \
+  bench/sensor/SensorMain.java
+"$J" cf "$OUT/lib/launch.jar" -C "$OUT/classes" .
+"$J" cf "$OUT/lib/sensor.jar" -C sensor/target/classes .
+"$J" cf "$OUT/lib/detect.jar" -C detect/target/classes .
+CP=$OUT/lib/launch.jar:$OUT/lib/sensor.jar:$OUT/lib/detect.jar
+CP=$CP:$(ls $M/io/heartguard/heartguard-wire/0.1.0-SNAPSHOT/heartguard-wire-0.1.0-SNAPSHOT.jar)
+CP=$CP:$M/info/picocli/picocli/4.7.7/picocli-4.7.7.jar
+CP=$CP:$(ls $M/com/fasterxml/jackson/core/jackson-core/2.21.3/jackson-core-2.21.3.jar)
+JAVA="$JAVA_HOME/bin/java"
+HG=("$JAVA" -cp "$CP" SensorMain)
+# The launcher (./heartguard) runs with a JDK AOT cache; train one the same way, on a small capture.
+[ -s "$OUT/sensor-train.pcap" ] || python3 bench/sensor/gen_capture.py "$OUT/sensor-train.pcap" 20 50 50 >&2
+rm -f "$OUT/sensor.aot"
+"$JAVA" -XX:AOTCacheOutput="$OUT/sensor.aot" -Xlog:aot=off -Xlog:cds=off -cp "$CP" SensorMain \
+  -r "$OUT/sensor-train.pcap" >/dev/null 2>&1 || true
+HG_AOT=("$JAVA" -XX:AOTCache="$OUT/sensor.aot" -Xlog:aot=off -Xlog:cds=off -cp "$CP" SensorMain)
+
+# One measured run: prints "wall_s cpu_s peak_kb findings" (findings = lines on stdout).
+once() {
+  /usr/bin/time -f "%e %U %S %M" -o "$OUT/time.txt" taskset -c "$CORE" "$@" >"$OUT/stdout.txt" 2>"$OUT/stderr.txt" || true
+  read -r wall user sys kb < <(tail -1 "$OUT/time.txt")
+  echo "$wall $(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}') $kb $(wc -l <"$OUT/stdout.txt")"
+}
+# RUNS runs; prints the median of each column. Captures are read once beforehand into the page cache.
+measure() {
+  local rows=()
+  for _ in $(seq "$RUNS"); do rows+=("$(once "$@")"); done
+  printf '%s\n' "${rows[@]}" >>"$OUT/runs.txt"
+  for col in 1 2 3 4; do
+    printf '%s\n' "${rows[@]}" | awk -v c=$col '{print $c}' | sort -g | awk '{a[NR]=$1} END {printf "%s ", a[int((NR+1)/2)]}'
+  done
+  echo
+}
+bytes() { stat -c %s "$1"; }
+packets() { capinfos -c -M "$1" | awk '/Number of packets/ {print $NF}'; }
+row() { # name capture wall cpu kb findings unit
+  awk -v n="$1" -v b="$(bytes "$2")" -v p="$(packets "$2")" -v w="$3" -v c="$4" -v k="$5" -v f="$6" -v u="$7" \
+    'BEGIN {printf "| %s | %.0f | %.2f | %.0f | %.0f | %.2f | %.0f | %.0f | %d %s |\n", n, b/1e6, w, b/1e6/w, p/w, c, b/1e6/c, k/1024, f, u}'
+}
+
+: >"$OUT/runs.txt"
+for mb in "${SIZES[@]}"; do cat "$(capture "$mb")" >/dev/null; done
+CAP=$(capture "$MAIN")
+echo "measuring heartguard sensor on $CAP..." >&2
+read -r HG_W HG_C HG_K HG_F < <(measure "${HG[@]}" -r "$CAP")
+read -r HA_W HA_C HA_K HA_F < <(measure "${HG_AOT[@]}" -r "$CAP")
+echo "measuring tshark on $CAP..." >&2
+TS_FILTER='tls.handshake.type == 2 or tls.heartbeat_message'
+read -r TS_W TS_C TS_K TS_F < <(measure tshark -n -r "$CAP" -Y "$TS_FILTER" -T fields -e frame.number -e tls.heartbeat_message.type)
+TS_HB=$(awk -F'\t' '$2 != ""' "$OUT/stdout.txt" | wc -l)
+
+# Heap after each collection, from a -Xlog:gc file: "min..max MB over N collections".
+after_gc() {
+  local sizes
+  sizes=$(grep -o '[0-9]*M->[0-9]*M' "$1" | sed 's/.*->//; s/M//' | sort -n)
+  [ -n "$sizes" ] || { echo "no collection"; return; }
+  echo "$(echo "$sizes" | head -1)..$(echo "$sizes" | tail -1) MB over $(echo "$sizes" | wc -l) collections"
+}
+FLAT=()
+for mb in "${SIZES[@]}"; do
+  echo "flatness: $mb MB..." >&2
+  read -r w c k f < <(RUNS=1 measure "$JAVA" -Xlog:gc:file="$OUT/gc-$mb.log" -cp "$CP" SensorMain -r "$(capture "$mb")")
+  FLAT+=("$(row "heartguard sensor" "$(capture "$mb")" "$w" "$c" "$k" "$f" "alerts; heap after GC $(after_gc "$OUT/gc-$mb.log")")")
+done
+BIG=$(capture "${SIZES[-1]}")
+for s in "${SIZES[@]}"; do [ "$(bytes "$(capture "$s")")" -gt "$(bytes "$BIG")" ] && BIG=$(capture "$s"); done
+echo "flatness: -Xmx64m on $BIG..." >&2
+read -r SM_W SM_C SM_K SM_F < <(RUNS=1 measure "$JAVA" -Xmx64m -Xlog:gc:file="$OUT/gc-xmx64m.log" -cp "$CP" SensorMain -r "$BIG")
+
+if [ "${JMH:-}" = 1 ]; then
+  bench/sensor/jmh.sh -rf json -rff "$PWD/$OUT/jmh-sensor.json" >"$OUT/jmh.txt" 2>&1
+fi
+JMH_LINE="not run (JMH=1 bench/sensor/run.sh, or bench/sensor/jmh.sh)"
+if [ -s "$OUT/jmh-sensor.json" ]; then
+  JMH_LINE=$(python3 - "$OUT/jmh-sensor.json" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))[0]
+s = r['secondaryMetrics']
+print(f"{r['primaryMetric']['score']:.2f} ops/s ({r['params']['captureMb']} MB capture): "
+      f"{s['bytes']['score'] / 1e6:.0f} ± {s['bytes']['scoreError'] / 1e6:.0f} MB/s, "
+      f"{s['packets']['score'] / 1e6:.2f} M packets/s (JMH {r['jmhVersion']}, {r['measurementIterations']} x "
+      f"{r['measurementTime']} measurement after {r['warmupIterations']} x {r['warmupTime']} warm-up, one fork)")
+EOF
+)
+fi
+
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 {
   echo "# heartguard sensor benchmark"
   echo
-  echo "Capture: $((BYTES / 1000000)) MB, $PKTS packets, mostly TLS 1.2 bulk data, a plaintext Heartbleed request in"
-  echo "every 500th flow (bench/sensor/gen_capture.py). One core (taskset -c 0), from the page cache."
+  echo "Capture: \`$(basename "$CAP")\`, $(( $(bytes "$CAP") / 1000000 )) MB, $(packets "$CAP") packets"
+  echo "(bench/sensor/gen_capture.py: interleaved TLS 1.2 connections, ECDHE-RSA-AES128-GCM, 16 KB records in"
+  echo "1448-byte segments with delayed ACKs; every 500th connection an attack: plaintext Heartbleed answered by a"
+  echo "leak, or an encrypted heartbeat before application data). Every run pinned to core $CORE (\`taskset -c $CORE\`),"
+  echo "file in the page cache, whole process (JVM start-up included), median of $RUNS runs. CPU s is user + sys of the"
+  echo "process (JIT compiler threads included): on a shared machine it is steadier than wall time, and MB per CPU"
+  echo "second is what one core delivers. Machine: $(nproc) vCPUs ($(lscpu | sed -n 's/^Model name: *//p')),"
+  echo "load average at the end $LOAD (other jobs were running: wall times are inflated)."
   echo
-  echo "| tool | seconds | MB/s | packets/s | peak RSS MB | findings |"
-  echo "|---|---|---|---|---|---|"
-  awk -v s="$HG_S" -v b="$BYTES" -v p="$PKTS" -v r="$HG_KB" -v a="$HG_ALERTS" 'BEGIN {printf "| heartguard sensor | %.2f | %.0f | %.0f | %.0f | %d alerts |\n", s, b/1e6/s, p/s, r/1024, a}'
-  awk -v s="$TS_S" -v b="$BYTES" -v p="$PKTS" -v r="$TS_KB" -v a="$TS_HITS" 'BEGIN {printf "| tshark -Y tls.heartbeat_message | %.2f | %.0f | %.0f | %.0f | %d frames |\n", s, b/1e6/s, p/s, r/1024, a}'
+  echo "| tool | MB | wall s | MB/s | packets/s | CPU s | MB per CPU s | peak RSS MB | findings |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  row "heartguard sensor" "$CAP" "$HG_W" "$HG_C" "$HG_K" "$HG_F" alerts
+  row "heartguard sensor, AOT cache" "$CAP" "$HA_W" "$HA_C" "$HA_K" "$HA_F" alerts
+  row "tshark -Y '$TS_FILTER'" "$CAP" "$TS_W" "$TS_C" "$TS_K" "$TS_F" "frames ($TS_HB heartbeats)"
   echo
-  awk -v h="$HG_S" -v t="$TS_S" 'BEGIN {printf "heartguard is %.1fx faster than tshark.\n", t/h}'
+  awk -v h="$HG_W" -v t="$TS_W" -v hc="$HG_C" -v tc="$TS_C" -v hk="$HG_K" -v tk="$TS_K" 'BEGIN {
+    printf "heartguard vs tshark: %.1fx faster by wall time, %.1fx by CPU time, %.1fx less peak memory.\n", t/h, tc/hc, tk/hk}'
   echo
-  echo "Reproduce: \`bench/sensor/run.sh $SIZE_MB\`"
-} > bench/RESULTS-sensor.md
+  echo "Suricata and Zeek: not in this machine's Debian sources (bookworm main: \`apt-cache policy suricata zeek\`"
+  echo "finds no candidate), so no other IDS is compared."
+  echo
+  echo "## Flat heap"
+  echo
+  echo "| tool | MB | wall s | MB/s | packets/s | CPU s | MB per CPU s | peak RSS MB | findings |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${FLAT[@]}"
+  echo
+  echo "Peak RSS with the JVM's default heap sizing follows the young generation the JVM chooses to use (it grows"
+  echo "with the run, up to its initial heap of 1/64 of RAM), not live data: the heap after each collection is the"
+  echo "live set. With \`-Xmx64m\` the $(( $(bytes "$BIG") / 1000000 )) MB capture runs to the end: $SM_F alerts, peak RSS"
+  echo "$((SM_K / 1024)) MB, heap after GC $(after_gc "$OUT/gc-xmx64m.log") (\`$OUT/gc-xmx64m.log\`). What grows"
+  echo "slowly is the entries of closed connections, kept (without buffers, a few hundred bytes each) until the flow"
+  echo "timeout so that late packets do not open new flows; bounded by --max-flows."
+  echo "Files are read through 16 MB memory maps, each unmapped once read, so the page cache does not count against"
+  echo "the process; the flow table is bounded by --max-flows and --max-memory-mb."
+  echo
+  echo "## Steady state (JMH)"
+  echo
+  echo "SensorBenchmark.readDecodeDetect (capture reading, decoding, flow table, reassembly, TLS framing, rules) over"
+  echo "an in-memory capture, pinned to one core: $JMH_LINE."
+  echo
+  echo "Reproduce: \`bench/sensor/run.sh ${SIZES[*]}\` (add \`JMH=1\` for the JMH row); all runs in \`$OUT/runs.txt\`."
+  if [ -f bench/sensor/analysis.md ]; then
+    echo
+    cat bench/sensor/analysis.md
+  fi
+} >bench/RESULTS-sensor.md
 cat bench/RESULTS-sensor.md

@@ -3,6 +3,7 @@ package io.heartguard.cli;
 import io.heartguard.lab.LabCommand;
 import io.heartguard.scan.cli.ScanCommand;
 import io.heartguard.sensor.SensorCommand;
+import io.heartguard.store.ReportCommand;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
@@ -22,6 +23,7 @@ import picocli.CommandLine.Command;
       ScanCommand.class,
       LabCommand.class,
       SensorCommand.class,
+      ReportCommand.class,
       SelfTestCommand.class,
       CommandLine.HelpCommand.class
     },

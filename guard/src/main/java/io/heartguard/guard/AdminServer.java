@@ -33,7 +33,7 @@ public final class AdminServer implements AutoCloseable {
     this.channel = channel;
   }
 
-  public static AdminServer start(Endpoint listen, GuardServer guard) throws InterruptedException {
+  public static AdminServer start(Endpoint listen, GuardServer guard) {
     Transport transport = Transport.best();
     EventLoopGroup group = transport.newGroup(1);
     ChannelFuture bound = new ServerBootstrap()
@@ -45,7 +45,7 @@ public final class AdminServer implements AutoCloseable {
             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192), new Pages(guard));
           }
         })
-        .bind(listen.toSocketAddress()).await();
+        .bind(listen.toSocketAddress()).awaitUninterruptibly();
     if (!bound.isSuccess()) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw new IllegalStateException("cannot listen on admin address " + listen + ": " + bound.cause().getMessage());
@@ -58,9 +58,9 @@ public final class AdminServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    channel.close().await();
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+  public void close() {
+    channel.close().awaitUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 
   private static final class Pages extends SimpleChannelInboundHandler<FullHttpRequest> {

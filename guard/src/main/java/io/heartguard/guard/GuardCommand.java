@@ -107,8 +107,6 @@ public final class GuardCommand implements Callable<Integer> {
           if (adminServer != null) {
             adminServer.close();
           }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
         } finally {
           stopped.countDown();
         }

@@ -105,21 +105,20 @@ public final class GuardServer implements AutoCloseable {
   }
 
   /** Binds every listener; fails (and releases what it bound) if any address cannot be bound. */
-  public static GuardServer start(List<ListenerSpec> specs, Limits limits, AlertSink alerts, GuardMetrics metrics)
-      throws InterruptedException {
+  public static GuardServer start(List<ListenerSpec> specs, Limits limits, AlertSink alerts, GuardMetrics metrics) {
     GuardServer server = new GuardServer(specs, limits, alerts, metrics);
     try {
       for (ListenerSpec spec : specs) {
         server.bind(spec);
       }
-    } catch (RuntimeException | InterruptedException e) {
+    } catch (RuntimeException e) {
       server.shutdownNow();
       throw e;
     }
     return server;
   }
 
-  private void bind(ListenerSpec spec) throws InterruptedException {
+  private void bind(ListenerSpec spec) {
     WriteBufferWaterMark waterMark = new WriteBufferWaterMark(limits.highWaterMark() / 2, limits.highWaterMark());
     ServerBootstrap b = new ServerBootstrap()
         .group(acceptors, workers)
@@ -130,14 +129,14 @@ public final class GuardServer implements AutoCloseable {
         .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
-        .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 8192, limits.maxReadBytes()))
+        .childOption(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 8192, limits.maxReadBytes()))
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
             ch.pipeline().addLast(new Connector(spec, waterMark));
           }
         });
-    ChannelFuture bound = b.bind(spec.listen().toSocketAddress()).await();
+    ChannelFuture bound = b.bind(spec.listen().toSocketAddress()).awaitUninterruptibly();
     if (!bound.isSuccess()) {
       throw new IllegalStateException("cannot listen on " + spec.listen() + ": " + bound.cause().getMessage());
     }
@@ -170,19 +169,19 @@ public final class GuardServer implements AutoCloseable {
    * left and stop the event loops.
    */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     draining = true;
     for (Channel listener : listeners) {
-      listener.close().await();
+      listener.close().awaitUninterruptibly();
     }
-    connections.newCloseFuture().await(limits.drainTimeout().toMillis());
+    connections.newCloseFuture().awaitUninterruptibly(limits.drainTimeout().toMillis());
     shutdownNow();
   }
 
-  private void shutdownNow() throws InterruptedException {
-    connections.close().await(5, TimeUnit.SECONDS);
-    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
-    acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+  private void shutdownNow() {
+    connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 
   /** Admits an accepted connection and opens its upstream; replaced by the inspector and relay once connected. */
@@ -228,7 +227,7 @@ public final class GuardServer implements AutoCloseable {
           .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
           .option(ChannelOption.TCP_NODELAY, true)
           .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
-          .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 8192, limits.maxReadBytes()))
+          .option(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 8192, limits.maxReadBytes()))
           .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) limits.connectTimeout().toMillis())
           .handler(new ChannelInitializer<Channel>() {
             @Override

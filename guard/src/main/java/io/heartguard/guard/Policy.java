@@ -10,7 +10,10 @@ import java.util.Set;
  * stands alone.
  */
 public enum Policy {
-  /** A plaintext request whose payload_length leaves no room in its record, or a plaintext response that is too long. */
+  /**
+   * A plaintext request whose payload_length leaves no room in its record for it and 16 bytes of padding, an
+   * encrypted heartbeat shorter than any valid one, and a plaintext response echoing more than was sent.
+   */
   BLOCK_MALFORMED,
   /** A heartbeat response longer than the request it answers, decided on the record header alone. */
   BLOCK_LEAK,

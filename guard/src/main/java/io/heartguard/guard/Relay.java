@@ -67,7 +67,6 @@ final class Relay extends ChannelInboundHandlerAdapter {
     // A reset (or other socket error) on one side is passed on as a reset to the other.
     if (!(cause instanceof IOException)) {
       System.err.println("guard: connection reset after an internal error: " + cause);
-      cause.printStackTrace();
     }
     reset(peer);
     reset(ctx.channel());

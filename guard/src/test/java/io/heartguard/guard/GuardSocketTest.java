@@ -113,13 +113,6 @@ class GuardSocketTest {
   void slowReaderMakesTheGuardStopReadingInsteadOfBuffering() throws Exception {
     int total = 64 << 20;
     CompletableFuture<Long> writtenBeforeStall = new CompletableFuture<>();
-    Upstream.Behaviour flood = s -> {
-      // Write without blocking until nothing more is accepted for a second: the guard has stopped reading.
-      SocketChannel ch = s.getChannel();
-      if (ch == null) {
-        throw new AssertionError("expected a channel-backed socket");
-      }
-    };
     try (var serverChannel = java.nio.channels.ServerSocketChannel.open()) {
       serverChannel.bind(new InetSocketAddress("127.0.0.1", 0));
       Endpoint upstreamEndpoint = Endpoint.of((InetSocketAddress) serverChannel.getLocalAddress());
@@ -137,6 +130,7 @@ class GuardSocketTest {
         try (SocketChannel upstream = serverChannel.accept()) {
           upstream.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 64 * 1024);
           upstream.configureBlocking(false);
+          // Write without blocking until nothing more is taken for a second: the guard has stopped reading.
           writer = CompletableFuture.runAsync(() -> {
             try (Selector selector = Selector.open()) {
               upstream.register(selector, SelectionKey.OP_WRITE);
@@ -226,13 +220,7 @@ class GuardSocketTest {
         client.getOutputStream().write('a');
         assertThat(client.getInputStream().read()).isEqualTo('a');
 
-        CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> {
-          try {
-            guard.close();
-          } catch (InterruptedException e) {
-            throw new RuntimeException(e);
-          }
-        });
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(guard::close);
         awaitRefused(address);
         client.getOutputStream().write('b'); // the open connection still works while draining
         assertThat(client.getInputStream().read()).isEqualTo('b');

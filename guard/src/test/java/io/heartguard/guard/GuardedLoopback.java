@@ -15,13 +15,12 @@ final class GuardedLoopback implements AutoCloseable {
   final List<GuardAlert> alerts = Collections.synchronizedList(new ArrayList<>());
   final GuardServer server;
 
-  GuardedLoopback(Endpoint upstream, Set<Policy> policies, Action action, GuardServer.Limits limits)
-      throws InterruptedException {
+  GuardedLoopback(Endpoint upstream, Set<Policy> policies, Action action, GuardServer.Limits limits) {
     ListenerSpec spec = new ListenerSpec(new Endpoint("127.0.0.1", 0), upstream, policies, action);
     server = GuardServer.start(List.of(spec), limits, alerts::add, new GuardMetrics());
   }
 
-  GuardedLoopback(Endpoint upstream) throws InterruptedException {
+  GuardedLoopback(Endpoint upstream) {
     this(upstream, Policy.DEFAULT, Action.RESET, GuardServer.Limits.defaults().withDrainTimeout(java.time.Duration.ofSeconds(1)));
   }
 
@@ -42,7 +41,7 @@ final class GuardedLoopback implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     server.close();
   }
 }

@@ -102,6 +102,23 @@ class RecordInspectorTest {
   }
 
   @Test
+  void maliciousServerBleedingAClientIsStoppedTheSameWay() {
+    // In front of clients going out, the server is the attacker: its request and the client's leak are judged
+    // by the same rules in the other direction.
+    InspectedConnection c = new InspectedConnection(BLOCK_LEAK_ONLY, Action.RESET);
+
+    c.send(TO_SERVER, HANDSHAKE).send(TO_CLIENT, concat(HANDSHAKE, HEARTBLEED_REQUEST));
+    c.send(TO_SERVER, TlsBytes.heartbleedResponse());
+
+    assertThat(c.forwarded(TO_CLIENT)).isEqualTo(concat(HANDSHAKE, HEARTBLEED_REQUEST));
+    assertThat(c.forwarded(TO_SERVER)).isEqualTo(HANDSHAKE);
+    assertThat(c.resets).containsExactly(TO_SERVER);
+    assertThat(c.alerts).extracting(GuardAlert::ruleId, GuardAlert::direction).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("heartbleed_request_overflow", TO_CLIENT),
+        org.assertj.core.groups.Tuple.tuple("heartbleed_response_leak", TO_SERVER));
+  }
+
+  @Test
   void plaintextLeakIsCutBeforeOneByteOfItIsForwarded() {
     InspectedConnection c = new InspectedConnection(BLOCK_LEAK_ONLY, Action.RESET);
 

@@ -59,9 +59,13 @@ final class Upstream implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     server.close();
-    acceptor.join();
+    try {
+      acceptor.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (!failures.isEmpty()) {
       AssertionError e = new AssertionError("upstream behaviour failed: " + failures.getFirst());
       failures.forEach(e::addSuppressed);

@@ -62,6 +62,19 @@ final class FakeMemory {
     return new FakeMemory(heap, secrets);
   }
 
+  /** Where the honeypot plants a source's canary: in garbage between the Basic-auth request and the key. */
+  static final int CANARY_OFFSET = 5 * 1024;
+
+  /** A copy with {@code text} planted at {@link #CANARY_OFFSET} too: the honeypot's per-source canary. */
+  FakeMemory withCanary(String text) {
+    if (CANARY_OFFSET + text.length() + 1 > KEY_OFFSET) {
+      throw new IllegalArgumentException("a canary of " + text.length() + " bytes would reach the key at " + KEY_OFFSET);
+    }
+    byte[] copy = heap.clone();
+    plant(copy, CANARY_OFFSET, 0, text);
+    return new FakeMemory(copy, secrets);
+  }
+
   /** The planted values (cookies, password, tokens), for tests that look for them in a leak. */
   List<String> secrets() {
     return secrets;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /** {@code heartguard lab}: runs the emulated OpenSSL 1.0.1f (or 1.0.1g) server until Ctrl-C. */
-@Command(name = "lab", mixinStandardHelpOptions = true,
+@Command(name = "lab", mixinStandardHelpOptions = true, subcommands = LabClientCommand.class,
     description = {
         "Runs a deliberately vulnerable server that passes for OpenSSL 1.0.1f before its handshake finishes,",
         "for trying Heartbleed scanners and detectors. It leaks a fake heap (planted cookies, passwords and its own",
@@ -58,6 +58,27 @@ public final class LabCommand implements Callable<Integer> {
       description = "Seed of the fake heap's content. Default: ${DEFAULT-VALUE}.")
   long heapSeed;
 
+  @Option(names = "--honeypot",
+      description = {"Run as a honeypot: vulnerable to every scanner, one JSON line per attempt (source, JA3, payload_length,",
+          "bytes served, the scanner it looks like) and a canary login unique to each source in the leaked memory."})
+  boolean honeypot;
+
+  @Option(names = "--source-bytes-per-second", paramLabel = "BYTES", defaultValue = "" + HoneypotOptions.DEFAULT_SOURCE_BYTES_PER_SECOND,
+      description = "Honeypot: heartbeat bytes served to one source address per second. Default: ${DEFAULT-VALUE}.")
+  long sourceBytesPerSecond;
+
+  @Option(names = "--source-bytes-per-minute", paramLabel = "BYTES", defaultValue = "" + HoneypotOptions.DEFAULT_SOURCE_BYTES_PER_MINUTE,
+      description = "Honeypot: per source address per minute. Default: ${DEFAULT-VALUE}.")
+  long sourceBytesPerMinute;
+
+  @Option(names = "--global-bytes-per-second", paramLabel = "BYTES", defaultValue = "" + HoneypotOptions.DEFAULT_GLOBAL_BYTES_PER_SECOND,
+      description = "Honeypot: to everyone together per second. Default: ${DEFAULT-VALUE}.")
+  long globalBytesPerSecond;
+
+  @Option(names = "--global-bytes-per-minute", paramLabel = "BYTES", defaultValue = "" + HoneypotOptions.DEFAULT_GLOBAL_BYTES_PER_MINUTE,
+      description = "Honeypot: to everyone together per minute. Default: ${DEFAULT-VALUE}.")
+  long globalBytesPerMinute;
+
   public LabCommand() {}
 
   @Override
@@ -65,7 +86,7 @@ public final class LabCommand implements Callable<Integer> {
     PrintWriter err = spec != null ? spec.commandLine().getErr() : new PrintWriter(System.err, true);
     LabServer server;
     try {
-      server = LabServer.start(options());
+      server = LabServer.start(options(), honeypotOptions());
     } catch (IOException | IllegalArgumentException e) {
       err.println("lab: cannot start on " + LabServer.describe(listen) + ": " + e.getMessage());
       err.flush();
@@ -76,7 +97,8 @@ public final class LabCommand implements Callable<Integer> {
       server.close();
       stopped.countDown();
     }, "heartguard-lab-shutdown"));
-    err.println("lab: listening on " + LabServer.describe(server.address()) + " (mode " + mode.label() + ")");
+    err.println("lab: listening on " + LabServer.describe(server.address()) + " (mode " + mode.label()
+        + (honeypot ? ", honeypot" : "") + ")");
     err.flush();
     try {
       stopped.await();
@@ -85,6 +107,18 @@ public final class LabCommand implements Callable<Integer> {
       server.close();
     }
     return 0;
+  }
+
+  /** The honeypot these arguments describe, or null without {@code --honeypot}. */
+  HoneypotOptions honeypotOptions() {
+    if (!honeypot) {
+      return null;
+    }
+    if (mode != LabMode.VULNERABLE) {
+      throw new IllegalArgumentException("--honeypot looks vulnerable to every scanner; it cannot run in --mode " + mode.label());
+    }
+    return HoneypotOptions.defaults().withSourceLimits(sourceBytesPerSecond, sourceBytesPerMinute)
+        .withGlobalLimits(globalBytesPerSecond, globalBytesPerMinute);
   }
 
   /** The options these arguments describe. */

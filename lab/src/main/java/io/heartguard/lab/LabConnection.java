@@ -45,6 +45,12 @@ final class LabConnection implements Runnable {
   private OutputStream out;
   /** Null until the ServerHello went out; from then on every record must carry it. */
   private ProtocolVersion version;
+  /** The client's hello, kept for the honeypot's JA3 and scanner guess. */
+  private ClientHello hello;
+  /** The description of the last warning alert before the first heartbeat, -1 if none (masscan sends one). */
+  private int warningAlert = -1;
+  /** Decided on the first heartbeat, then kept for the connection. */
+  private ScannerGuess guess;
 
   LabConnection(Socket socket, String peer, LabServer.Context context, long deadlineNanos, long seed) {
     this.socket = socket;
@@ -52,7 +58,9 @@ final class LabConnection implements Runnable {
     this.context = context;
     this.deadlineNanos = deadlineNanos;
     this.random = new SplittableRandom(seed);
-    this.responder = new HeartbeatResponder(context.mode(), context.memory(), random);
+    FakeMemory memory = context.honeypot() == null ? context.memory()
+        : context.honeypot().memoryFor(socket.getInetAddress());
+    this.responder = new HeartbeatResponder(context.mode(), memory, random);
   }
 
   @Override
@@ -119,7 +127,6 @@ final class LabConnection implements Runnable {
       return fatal(record.version(), Alert.UNEXPECTED_MESSAGE, "first handshake message has type "
           + message.typeCode() + ", expected client_hello (1)");
     }
-    ClientHello hello;
     try {
       hello = ClientHello.parse(message.body());
     } catch (HandshakeException e) {
@@ -166,7 +173,13 @@ final class LabConnection implements Runnable {
       }
       case ALERT -> {
         try {
-          return "peer sent alert " + Alert.parse(record.fragment());
+          Alert alert = Alert.parse(record.fragment());
+          // ssl3_read_bytes: a warning other than close_notify is noted and reading goes on (masscan sends one).
+          if (alert.level() == Alert.WARNING && alert.description() != Alert.CLOSE_NOTIFY) {
+            warningAlert = alert.description();
+            return null;
+          }
+          return "peer sent alert " + alert;
         } catch (AlertException e) {
           return fatal(version, Alert.DECODE_ERROR, "unreadable alert: " + e.getMessage());
         }
@@ -179,6 +192,47 @@ final class LabConnection implements Runnable {
 
   private void heartbeat(byte[] fragment) throws IOException {
     HeartbeatResponder.Reply reply = responder.respond(fragment);
+    if (context.honeypot() != null) {
+      honeypotHeartbeat(fragment, reply);
+      return;
+    }
+    context.log().heartbeat(peer, reply, sendReply(reply));
+  }
+
+  /** The honeypot's heartbeat: guess the scanner, check the budgets, answer, and log the attempt with the canary. */
+  private void honeypotHeartbeat(byte[] fragment, HeartbeatResponder.Reply reply) throws IOException {
+    Honeypot honeypot = context.honeypot();
+    if (guess == null) {
+      guess = ScannerGuess.of(hello, fragment, version, warningAlert);
+    }
+    java.net.InetAddress source = socket.getInetAddress();
+    String sourceText = source.getHostAddress();
+    int served = reply.answered() ? reply.message().length : 0;
+    String outcome = reply.outcome().name().toLowerCase(java.util.Locale.ROOT);
+    int sent = 0;
+    String canary = null;
+    if (reply.answered()) {
+      ServeBudget.Decision decision = honeypot.tryServe(source, served);
+      if (decision == ServeBudget.Decision.SERVE) {
+        sent = sendReply(reply);
+        Canary issued = honeypot.canaryFor(source);
+        if (Honeypot.servesCanary(reply.overreadBytes(), issued)) {
+          canary = issued.text();
+        }
+      } else {
+        boolean global = decision == ServeBudget.Decision.OVER_GLOBAL_LIMIT;
+        outcome = global ? "rate_limited_global" : "rate_limited_source";
+        served = 0;
+        if (honeypot.firstRefusal(source, decision)) {
+          context.log().rateLimited(peer, sourceText, global ? "global" : "source", honeypot.limitsText());
+        }
+      }
+    }
+    context.log().attempt(peer, sourceText, Ja3Fingerprint.of(hello), guess, reply, outcome, served, sent, canary);
+  }
+
+  /** Frames an answered reply into records through the buffer; returns the bytes that reached the wire now. */
+  private int sendReply(HeartbeatResponder.Reply reply) throws IOException {
     int sent = 0;
     if (reply.answered()) {
       // ssl3_write_bytes cuts the response into records of at most 2^14 bytes, each a separate write to the BIO.
@@ -189,7 +243,7 @@ final class LabConnection implements Runnable {
         sent += send(bio.write(recordBytes));
       }
     }
-    context.log().heartbeat(peer, reply, sent);
+    return sent;
   }
 
   /** ssl3_send_alert: a fatal alert is written and the buffer flushed with it, then the connection ends. */

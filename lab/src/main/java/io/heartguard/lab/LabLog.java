@@ -46,6 +46,36 @@ final class LabLog implements AutoCloseable {
     write(line);
   }
 
+  /**
+   * The honeypot's line for one heartbeat: who (source address and JA3), what it asked and was served, the scanner it
+   * looks like, and the canary login issued when the leak reached it (null otherwise). Leaked bytes are never logged.
+   */
+  void attempt(String peer, String source, Ja3Fingerprint ja3, ScannerGuess tool, HeartbeatResponder.Reply reply,
+      String outcome, int bytesServed, int bytesSent, String canary) {
+    Map<String, Object> line = start("attempt", peer);
+    line.put("source", source);
+    line.put("ja3", ja3 == null ? null : ja3.text());
+    line.put("ja3_md5", ja3 == null ? null : ja3.md5());
+    line.put("tool", tool.label());
+    line.put("type", reply.typeCode());
+    line.put("payload_length", reply.declaredPayloadLength());
+    line.put("record_length", reply.recordLength());
+    line.put("outcome", outcome);
+    line.put("bytes_served", bytesServed);
+    line.put("bytes_sent", bytesSent);
+    line.put("canary", canary);
+    write(line);
+  }
+
+  /** The first heartbeat refused over a byte budget, once until the source (or anyone, for {@code scope} global) is served again. */
+  void rateLimited(String peer, String source, String scope, String limits) {
+    Map<String, Object> line = start("rate_limited", peer);
+    line.put("source", source);
+    line.put("scope", scope);
+    line.put("limits", limits);
+    write(line);
+  }
+
   /** A connection closed for {@code reason}: one line, no stack trace. */
   void connectionClosed(String peer, String reason) {
     Map<String, Object> line = start("close", peer);

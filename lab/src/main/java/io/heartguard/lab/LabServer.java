@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LabServer implements AutoCloseable {
   /** What every connection shares: immutable, except the log, which serialises its lines. */
   record Context(LabMode mode, LabIdentity identity, FakeMemory memory, LabLog log, Duration readTimeout,
-      Duration connectionDeadline, AtomicBoolean closing) {}
+      Duration connectionDeadline, AtomicBoolean closing, Honeypot honeypot) {}
 
   private final ServerSocket serverSocket;
   private final Context context;
@@ -60,6 +60,18 @@ public final class LabServer implements AutoCloseable {
 
   /** Binds {@code options.listen()} (port 0 picks a free port) and starts serving. */
   public static LabServer start(LabOptions options) throws IOException {
+    return start(options, null);
+  }
+
+  /**
+   * Starts a honeypot: a vulnerable lab (whatever {@code options.mode()} says) that logs every heartbeat as an attempt
+   * with the client's JA3 and the scanner it looks like, leaks a canary login unique to each source address, and
+   * stops answering over {@code honeypot}'s byte budgets. A null {@code honeypot} starts a plain lab.
+   */
+  public static LabServer start(LabOptions options, HoneypotOptions honeypot) throws IOException {
+    if (honeypot != null) {
+      options = options.withMode(LabMode.VULNERABLE);
+    }
     LabIdentity identity = (options.identity() != null ? options.identity() : LabIdentity.processDefault())
         .withPaddingCerts(options.chainPaddingCerts());
     FakeMemory memory = FakeMemory.seeded(options.heapSeed(), identity.privateKeyPem());
@@ -77,7 +89,8 @@ public final class LabServer implements AutoCloseable {
       throw e;
     }
     Context context = new Context(options.mode(), identity, memory, log, options.readTimeout(),
-        options.connectionDeadline(), new AtomicBoolean());
+        options.connectionDeadline(), new AtomicBoolean(),
+        honeypot == null ? null : new Honeypot(honeypot, memory, System::currentTimeMillis));
     LabServer server = new LabServer(serverSocket, context, options.maxConnections(), options.heapSeed());
     server.acceptor.start();
     return server;
@@ -100,6 +113,16 @@ public final class LabServer implements AutoCloseable {
   /** Cookies, password and tokens planted in the fake heap, for tests that look for them in a leak. */
   public List<String> plantedSecrets() {
     return context.memory().secrets();
+  }
+
+  /** Whether this server runs as a honeypot ({@link #start(LabOptions, HoneypotOptions)}). */
+  public boolean isHoneypot() {
+    return context.honeypot() != null;
+  }
+
+  /** The canary login ("user:password") a honeypot leaks to {@code source}; null for a plain lab. */
+  public String canaryFor(java.net.InetAddress source) {
+    return context.honeypot() == null ? null : context.honeypot().canaryFor(source).text();
   }
 
   /** Connections being served right now. */

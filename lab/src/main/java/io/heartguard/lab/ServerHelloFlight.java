@@ -21,7 +21,7 @@ import java.util.random.RandomGenerator;
  * How OpenSSL 1.0.1f answers a ClientHello as a plain-RSA server: the version, the cipher suite, the ServerHello
  * extensions, and the flight ServerHello, Certificate, ServerHelloDone, each message in its own record(s).
  */
-final class ServerHelloFlight {
+public final class ServerHelloFlight {
   /**
    * Server preference, strongest first: RSA key exchange and RSA authentication only, so the flight needs no
    * ServerKeyExchange. The first four are TLS 1.2 suites (RFC 5246 appendix A.5) and are never chosen below it.
@@ -34,16 +34,20 @@ final class ServerHelloFlight {
   private ServerHelloFlight() {}
 
   /** The lab's answer to a hello: a flight to send, or a fatal alert and the reason. */
-  sealed interface Answer permits Flight, Refusal {}
+  public sealed interface Answer permits Flight, Refusal {}
 
   /** {@code records}: one entry per handshake message, as OpenSSL writes them, each framed in its record(s). */
-  record Flight(ProtocolVersion version, int cipherSuite, boolean heartbeatAnnounced, List<byte[]> records)
+  public record Flight(ProtocolVersion version, int cipherSuite, boolean heartbeatAnnounced, List<byte[]> records)
       implements Answer {}
 
   /** A fatal alert sent with the record version {@code version}, and why. */
-  record Refusal(ProtocolVersion version, Alert alert, String reason) implements Answer {}
+  public record Refusal(ProtocolVersion version, Alert alert, String reason) implements Answer {}
 
-  static Answer answer(ClientHello hello, LabIdentity identity, RandomGenerator random) {
+  /**
+   * OpenSSL 1.0.1f's answer to {@code hello} with {@code identity}'s chain. {@code Flight.records()} holds three
+   * entries, ServerHello, Certificate and ServerHelloDone, each already framed in records of the chosen version.
+   */
+  public static Answer answer(ClientHello hello, LabIdentity identity, RandomGenerator random) {
     ProtocolVersion offered = hello.version();
     if (offered.major() < 3) {
       return new Refusal(ProtocolVersion.SSL3_0, new Alert(Alert.FATAL, Alert.PROTOCOL_VERSION),

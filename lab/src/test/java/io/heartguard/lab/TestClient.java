@@ -34,7 +34,15 @@ final class TestClient implements AutoCloseable {
   private ProtocolVersion version;
 
   TestClient(InetSocketAddress address) throws IOException {
+    this(address, null);
+  }
+
+  /** Connects from {@code source} (127.0.0.2, say) so the server sees a different client address. */
+  TestClient(InetSocketAddress address, java.net.InetAddress source) throws IOException {
     socket = new Socket();
+    if (source != null) {
+      socket.bind(new InetSocketAddress(source, 0));
+    }
     socket.connect(address, TIMEOUT_MILLIS);
     socket.setSoTimeout(TIMEOUT_MILLIS);
     in = socket.getInputStream();

@@ -38,15 +38,15 @@ import java.util.random.RandomGenerator;
  * discarded: NOT_VULNERABLE, with no timeout to wait out. Anything else (alert, close, timeout, an echo that is
  * neither) is INCONCLUSIVE with what was seen.
  */
-final class HeartbeatOracle {
+public final class HeartbeatOracle {
   /** Over the 4096-byte buffer by a margin, so the answer (payload + 3 + 16 + 5 header bytes) is flushed at once. */
-  static final int PROBE_PAYLOAD_BYTES = 4096 + 512;
+  public static final int PROBE_PAYLOAD_BYTES = 4096 + 512;
   /** RFC 6520 section 4's minimum, so the only thing wrong with the probe is its payload_length. */
   static final int PROBE_PADDING_BYTES = HeartbeatFrame.MIN_PADDING;
   /** A few bytes past the record: proof of the over-read while leaking almost nothing. */
-  static final int OVERREAD_BYTES = 16;
+  public static final int OVERREAD_BYTES = 16;
   /** Also over 4096 bytes once framed, and a different length than the probe so the two answers never mix up. */
-  static final int CONTROL_PAYLOAD_BYTES = 4096 + 256;
+  public static final int CONTROL_PAYLOAD_BYTES = 4096 + 256;
   /** Heartbeat requests the server may send us, and other records to skip, before we give up on an answer. */
   static final int MAX_SKIPPED_RECORDS = 64;
 
@@ -59,7 +59,8 @@ final class HeartbeatOracle {
   private final Bytes controlPayload;
   private final List<String> evidence = new ArrayList<>();
 
-  HeartbeatOracle(ProtocolVersion version, RandomGenerator random) {
+  /** Records of {@code version}; {@code random} draws the two markers and the probe's padding. */
+  public HeartbeatOracle(ProtocolVersion version, RandomGenerator random) {
     this.version = version;
     this.probePayload = randomBytes(random, PROBE_PAYLOAD_BYTES);
     this.probePadding = randomBytes(random, PROBE_PADDING_BYTES);
@@ -71,7 +72,7 @@ final class HeartbeatOracle {
   }
 
   /** The probe record followed by the control record, to be written in one go. */
-  byte[] requests() {
+  public byte[] requests() {
     HeartbeatMessage probe = new HeartbeatMessage(HeartbeatMessageType.REQUEST, probePayload, probePadding);
     byte[] malformed = HeartbeatProbe.withDeclaredPayloadLength(probe, declaredProbeLength());
     byte[] control = HeartbeatMessage.request(controlPayload).toByteArray();
@@ -86,7 +87,7 @@ final class HeartbeatOracle {
   }
 
   /** payload_length of the probe: our payload and padding, then bytes that only the server's memory can supply. */
-  static int declaredProbeLength() {
+  public static int declaredProbeLength() {
     return PROBE_PAYLOAD_BYTES + PROBE_PADDING_BYTES + OVERREAD_BYTES;
   }
 
@@ -120,8 +121,11 @@ final class HeartbeatOracle {
     }
   }
 
-  /** Decides on one heartbeat record, or returns null when it is the server's own request (not an answer). */
-  private ProbeOutcome judge(Bytes fragment) {
+  /**
+   * Decides on one heartbeat record's fragment, or returns null when it is the peer's own request (not an answer).
+   * For callers that read records themselves (client-test reads a client's records); they own the other record types.
+   */
+  public ProbeOutcome judge(Bytes fragment) {
     byte[] bytes = fragment.toByteArray();
     HeartbeatFrame frame = HeartbeatFrame.peek(bytes, 0, bytes.length);
     if (frame == null) {
@@ -215,5 +219,5 @@ final class HeartbeatOracle {
   }
 
   /** What the oracle concluded: the verdict, its reason, what was seen, and how many bytes leaked. */
-  record ProbeOutcome(Verdict verdict, String reason, List<String> evidence, long bytesLeaked) {}
+  public record ProbeOutcome(Verdict verdict, String reason, List<String> evidence, long bytesLeaked) {}
 }

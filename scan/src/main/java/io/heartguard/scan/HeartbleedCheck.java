@@ -1,5 +1,7 @@
 package io.heartguard.scan;
 
+import io.heartguard.scan.starttls.StartTls;
+import io.heartguard.scan.starttls.StartTlsException;
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.handshake.CipherSuite;
 import io.heartguard.wire.handshake.ClientHello;
@@ -22,7 +24,8 @@ import java.util.random.RandomGenerator;
  * Checks one TLS server for Heartbleed without completing a handshake, the way the 2014 exploits did.
  *
  * <ol>
- *   <li>Resolve the host once; offer the versions in order (TLS 1.2 first), on a fresh connection each, closing one
+ *   <li>Resolve the host once; with STARTTLS, run the protocol's dialog on each connection before its ClientHello
+ *       (a refusal is INCONCLUSIVE: it shows nothing about Heartbleed). Offer the versions in order (TLS 1.2 first), on a fresh connection each, closing one
  *       before opening the next (s_server serves one connection at a time). A protocol_version, handshake_failure or
  *       insufficient_security alert, or a hang-up, before any ServerHello moves on to the next version.
  *   <li>Read the whole flight to ServerHelloDone ({@link ServerFlight}). No heartbeat extension in the ServerHello:
@@ -40,15 +43,16 @@ public final class HeartbleedCheck implements Scanner {
   public ScanResult check(Target target, ScanOptions options) {
     long start = System.nanoTime();
     Deadline deadline = Deadline.after(options.timeout());
-    Builder result = new Builder(target, start);
+    StartTls starttls = options.starttls().forPort(target.port()).orElse(null);
+    Builder result = new Builder(target, start, starttls == null ? ScanResult.PLAIN_TLS : starttls.protocolName());
     try {
-      return run(target, options, deadline, result);
+      return run(target, options, starttls, deadline, result);
     } catch (RuntimeException e) {
       return result.finish(Verdict.INCONCLUSIVE, "internal error: " + e);
     }
   }
 
-  private ScanResult run(Target target, ScanOptions options, Deadline deadline, Builder result) {
+  private ScanResult run(Target target, ScanOptions options, StartTls starttls, Deadline deadline, Builder result) {
     InetAddress address;
     try {
       address = InetAddress.getByName(target.host());
@@ -63,6 +67,17 @@ public final class HeartbleedCheck implements Scanner {
       ProtocolVersion version = versions.get(i);
       try (TlsConnection connection = TlsConnection.open(socketAddress, deadline,
           (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()), READ_LIMIT)) {
+        if (starttls != null) {
+          try {
+            String accepted = starttls.negotiate(connection.plaintext(), target.host());
+            result.evidence.add(starttls.protocolName() + " STARTTLS accepted: " + accepted);
+          } catch (StartTlsException e) {
+            // A refusal or a broken dialog is no evidence either way; plaintext never reaches the oracle.
+            result.evidence.add(starttls.protocolName() + " STARTTLS: " + e.getMessage());
+            return result.finish(Verdict.INCONCLUSIVE, e.getMessage());
+          }
+          connection.startTls();
+        }
         sendHello(connection, version, target, random);
         ServerFlight flight = ServerFlight.read(connection, version);
         result.learn(flight);
@@ -124,6 +139,7 @@ public final class HeartbleedCheck implements Scanner {
   private static final class Builder {
     private final Target target;
     private final long startNanos;
+    private final String protocol;
     private final List<String> evidence = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
     private String address;
@@ -134,9 +150,10 @@ public final class HeartbleedCheck implements Scanner {
     private CertificateFacts certificate;
     private DumpSummary dump;
 
-    Builder(Target target, long startNanos) {
+    Builder(Target target, long startNanos, String protocol) {
       this.target = target;
       this.startNanos = startNanos;
+      this.protocol = protocol;
     }
 
     void learn(ServerFlight flight) {
@@ -162,7 +179,7 @@ public final class HeartbleedCheck implements Scanner {
     ScanResult finish(Verdict verdict, String reason) {
       long elapsed = (System.nanoTime() - startNanos) / 1_000_000;
       return new ScanResult(target, address, tlsVersion, cipher, heartbeat, verdict, reason, evidence, bytesLeaked,
-          certificate, dump, warnings, elapsed);
+          certificate, dump, warnings, elapsed, protocol);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.heartguard.scan;
 
+import io.heartguard.scan.starttls.StartTlsMode;
 import io.heartguard.wire.record.ProtocolVersion;
 import java.time.Duration;
 import java.util.List;
@@ -13,9 +14,10 @@ import java.util.Optional;
  * @param versions the versions to offer, in order; the next is tried when the server refuses one
  * @param dump where leaked memory goes when the check is allowed to read it (authorized testing only), or null
  * @param dumpRequests how many full-size requests a dump sends
+ * @param starttls whether TLS starts at once or after a STARTTLS dialog, and which
  */
 public record ScanOptions(Duration timeout, Duration connectTimeout, List<ProtocolVersion> versions, LeakDump dump,
-    int dumpRequests) {
+    int dumpRequests, StartTlsMode starttls) {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
   /** Newest first: the versions Heartbleed can be reached through over TCP. */
@@ -34,6 +36,15 @@ public record ScanOptions(Duration timeout, Duration connectTimeout, List<Protoc
     if (dumpRequests < 0) {
       throw new IllegalArgumentException("dumpRequests must be at least 0, got " + dumpRequests);
     }
+    if (starttls == null) {
+      throw new IllegalArgumentException("starttls must be a mode, StartTlsMode.NONE for plain TLS");
+    }
+  }
+
+  /** Plain TLS, as before STARTTLS existed. */
+  public ScanOptions(Duration timeout, Duration connectTimeout, List<ProtocolVersion> versions, LeakDump dump,
+      int dumpRequests) {
+    this(timeout, connectTimeout, versions, dump, dumpRequests, StartTlsMode.NONE);
   }
 
   public static ScanOptions defaults() {
@@ -42,19 +53,23 @@ public record ScanOptions(Duration timeout, Duration connectTimeout, List<Protoc
 
   public ScanOptions withTimeout(Duration newTimeout) {
     return new ScanOptions(newTimeout, connectTimeout.compareTo(newTimeout) > 0 ? newTimeout : connectTimeout,
-        versions, dump, dumpRequests);
+        versions, dump, dumpRequests, starttls);
   }
 
   public ScanOptions withConnectTimeout(Duration newConnectTimeout) {
-    return new ScanOptions(timeout, newConnectTimeout, versions, dump, dumpRequests);
+    return new ScanOptions(timeout, newConnectTimeout, versions, dump, dumpRequests, starttls);
   }
 
   public ScanOptions withVersions(List<ProtocolVersion> newVersions) {
-    return new ScanOptions(timeout, connectTimeout, newVersions, dump, dumpRequests);
+    return new ScanOptions(timeout, connectTimeout, newVersions, dump, dumpRequests, starttls);
   }
 
   public ScanOptions withDump(LeakDump newDump, int requests) {
-    return new ScanOptions(timeout, connectTimeout, versions, newDump, requests);
+    return new ScanOptions(timeout, connectTimeout, versions, newDump, requests, starttls);
+  }
+
+  public ScanOptions withStartTls(StartTlsMode mode) {
+    return new ScanOptions(timeout, connectTimeout, versions, dump, dumpRequests, mode);
   }
 
   public Optional<LeakDump> leakDump() {

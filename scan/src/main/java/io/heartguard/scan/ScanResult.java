@@ -13,6 +13,7 @@ import java.util.List;
  * @param heartbeat the mode the server announced in its heartbeat extension, or null when it sent none
  * @param bytesLeaked bytes the server returned from past our requests (counted, never kept)
  * @param warnings advice beyond the verdict, for example a certificate that predates the disclosure
+ * @param protocol how TLS was reached: {@value #PLAIN_TLS} directly, or the STARTTLS protocol's name (smtp, imap, ...)
  */
 public record ScanResult(
     Target target,
@@ -27,14 +28,28 @@ public record ScanResult(
     CertificateFacts certificate,
     DumpSummary dump,
     List<String> warnings,
-    long elapsedMillis) {
+    long elapsedMillis,
+    String protocol) {
+  /** The protocol of a check that spoke TLS from the first byte. */
+  public static final String PLAIN_TLS = "tls";
 
   public ScanResult {
     if (verdict == null || reason == null || reason.isEmpty()) {
       throw new IllegalArgumentException("a result needs a verdict and a reason");
     }
+    if (protocol == null || protocol.isEmpty()) {
+      throw new IllegalArgumentException("a result needs a protocol, " + PLAIN_TLS + " for plain TLS");
+    }
     evidence = List.copyOf(evidence);
     warnings = List.copyOf(warnings);
+  }
+
+  /** A result of plain TLS, as before STARTTLS existed. */
+  public ScanResult(Target target, String address, ProtocolVersion tlsVersion, String cipher, HeartbeatMode heartbeat,
+      Verdict verdict, String reason, List<String> evidence, long bytesLeaked, CertificateFacts certificate,
+      DumpSummary dump, List<String> warnings, long elapsedMillis) {
+    this(target, address, tlsVersion, cipher, heartbeat, verdict, reason, evidence, bytesLeaked, certificate, dump,
+        warnings, elapsedMillis, PLAIN_TLS);
   }
 
   /** RFC 6520 section 2's name for a heartbeat mode, as reports print it. */

@@ -30,6 +30,11 @@ public record Target(String input, String host, int port) {
 
   /** Parses a target string; the exception's message says what was wrong, for a one-line usage error. */
   public static Target parse(String input) {
+    return parse(input, DEFAULT_PORT);
+  }
+
+  /** As {@link #parse(String)}, with another port for a target that names none (25 for SMTP, ...). */
+  public static Target parse(String input, int defaultPort) {
     String s = input.strip();
     if (s.isEmpty()) {
       throw new IllegalArgumentException("empty target");
@@ -92,7 +97,7 @@ public record Target(String input, String host, int port) {
         throw new IllegalArgumentException("'" + input + "': '" + host + "' is not an IPv4 address (octets are 0..255)");
       }
     }
-    return new Target(input, host, parsePort(input, portText));
+    return new Target(input, host, portText == null ? defaultPort : parsePort(input, portText));
   }
 
   /** The name to send as SNI, or null for an address literal (RFC 6066 section 3: literals are not permitted). */
@@ -110,9 +115,6 @@ public record Target(String input, String host, int port) {
   }
 
   private static int parsePort(String input, String text) {
-    if (text == null) {
-      return DEFAULT_PORT;
-    }
     if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw new IllegalArgumentException("'" + input + "': port '" + text + "' is not a number in 1..65535");
     }

@@ -1,5 +1,7 @@
 package io.heartguard.scan;
 
+import io.heartguard.scan.starttls.StartTlsException;
+import io.heartguard.scan.starttls.Transport;
 import io.heartguard.wire.record.RecordException;
 import io.heartguard.wire.record.RecordHeader;
 import io.heartguard.wire.record.RecordReader;
@@ -33,6 +35,8 @@ final class TlsConnection implements AutoCloseable {
   /** Set by the watchdog before it closes the socket, so the blocked call reports a timeout, not a reset. */
   private volatile boolean expired;
   private long bytesRead;
+  /** Bytes of a STARTTLS dialog before TLS began: the read limit counts them, {@link #bytesRead()} does not. */
+  private long plaintextBytes;
 
   private TlsConnection(Socket socket, Deadline deadline, long readLimit) throws IOException {
     this.socket = socket;
@@ -96,8 +100,65 @@ final class TlsConnection implements AutoCloseable {
     readLimit += moreBytes;
   }
 
+  /** Bytes of TLS read so far: a STARTTLS dialog's plaintext does not count, so "nothing sent yet" still means TLS. */
   long bytesRead() {
-    return bytesRead;
+    return bytesRead - plaintextBytes;
+  }
+
+  /**
+   * The connection before TLS, for a STARTTLS dialog: the same deadline, watchdog and read limit apply. Failures
+   * carry this connection's own words (timed out, closed, broke) with kind TRANSPORT, or LIMIT.
+   */
+  Transport plaintext() {
+    return new Transport() {
+      @Override
+      public int read(byte[] buffer, int offset, int length) throws StartTlsException {
+        try {
+          return readPlain(buffer, offset, length);
+        } catch (ScanFailure f) {
+          throw new StartTlsException(f.kind() == ScanFailure.Kind.LIMIT
+              ? StartTlsException.Kind.LIMIT : StartTlsException.Kind.TRANSPORT, f.getMessage());
+        }
+      }
+
+      @Override
+      public void write(byte[] data) throws StartTlsException {
+        try {
+          TlsConnection.this.write(data);
+        } catch (ScanFailure f) {
+          throw new StartTlsException(StartTlsException.Kind.TRANSPORT, f.getMessage());
+        }
+      }
+    };
+  }
+
+  /** Marks the end of the STARTTLS dialog: what follows is TLS. */
+  void startTls() {
+    plaintextBytes = bytesRead;
+  }
+
+  private int readPlain(byte[] buffer, int offset, int length) throws ScanFailure {
+    if (bytesRead >= readLimit) {
+      throw new ScanFailure(ScanFailure.Kind.LIMIT, "server sent more than the " + readLimit + " bytes we read");
+    }
+    int wait = deadline.remainingMillis();
+    if (wait == 0) {
+      throw timeout();
+    }
+    int n;
+    try {
+      socket.setSoTimeout(wait);
+      n = in.read(buffer, offset, (int) Math.min(length, readLimit - bytesRead));
+    } catch (SocketTimeoutException e) {
+      throw timeout();
+    } catch (IOException e) {
+      throw ioFailure("while reading", e);
+    }
+    if (n < 0) {
+      throw new ScanFailure(ScanFailure.Kind.CLOSED, "server closed the connection");
+    }
+    bytesRead += n;
+    return n;
   }
 
   /** The next complete record; fails on timeout, close, reset, bytes that are not TLS, or the read limit. */

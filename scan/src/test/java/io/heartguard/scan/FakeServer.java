@@ -64,27 +64,46 @@ final class FakeServer implements AutoCloseable {
    * @param warningBeforeHello whether it sends a warning unrecognized_name alert before its ServerHello
    */
   record Config(ServerPolicy policy, ProtocolVersion maxVersion, int refusal, List<Bytes> chain, int segmentBytes,
-      boolean warningBeforeHello, InetAddress bindAddress) {
+      boolean warningBeforeHello, InetAddress bindAddress, Prelude prelude) {
+    Config(ServerPolicy policy, ProtocolVersion maxVersion, int refusal, List<Bytes> chain, int segmentBytes,
+        boolean warningBeforeHello, InetAddress bindAddress) {
+      this(policy, maxVersion, refusal, chain, segmentBytes, warningBeforeHello, bindAddress, null);
+    }
+
     static Config of(ServerPolicy policy) {
       return new Config(policy, ProtocolVersion.TLS1_2, Alert.PROTOCOL_VERSION, List.of(defaultCertificate()),
           Integer.MAX_VALUE, false, InetAddress.getLoopbackAddress());
     }
 
+    /** Plays a plaintext dialog (a STARTTLS script) on each connection before TLS. */
+    Config withPrelude(Prelude newPrelude) {
+      return new Config(policy, maxVersion, refusal, chain, segmentBytes, warningBeforeHello, bindAddress, newPrelude);
+    }
+
     Config withMaxVersion(ProtocolVersion version, int refusal) {
-      return new Config(policy, version, refusal, chain, segmentBytes, warningBeforeHello, bindAddress);
+      return new Config(policy, version, refusal, chain, segmentBytes, warningBeforeHello, bindAddress, prelude);
     }
 
     Config withChain(List<Bytes> certificates, int segment) {
-      return new Config(policy, maxVersion, refusal, certificates, segment, warningBeforeHello, bindAddress);
+      return new Config(policy, maxVersion, refusal, certificates, segment, warningBeforeHello, bindAddress, prelude);
     }
 
     Config withWarningBeforeHello() {
-      return new Config(policy, maxVersion, refusal, chain, segmentBytes, true, bindAddress);
+      return new Config(policy, maxVersion, refusal, chain, segmentBytes, true, bindAddress, prelude);
     }
 
     Config boundTo(InetAddress address) {
-      return new Config(policy, maxVersion, refusal, chain, segmentBytes, warningBeforeHello, address);
+      return new Config(policy, maxVersion, refusal, chain, segmentBytes, warningBeforeHello, address, prelude);
     }
+  }
+
+  /**
+   * A plaintext dialog before TLS, on the connection's raw streams; it must read no byte past its own part, for the
+   * TLS that follows reads the same stream. Returns false to end the connection there (a refusal).
+   */
+  @FunctionalInterface
+  interface Prelude {
+    boolean play(InputStream in, OutputStream out) throws IOException;
   }
 
   private static volatile Bytes defaultCertificate;
@@ -193,6 +212,9 @@ final class FakeServer implements AutoCloseable {
     }
 
     void run() throws Exception {
+      if (config.prelude() != null && !config.prelude().play(in, out)) {
+        return;
+      }
       ServerPolicy policy = config.policy();
       switch (policy) {
         case DISCONNECT_AT_START -> {

@@ -35,6 +35,23 @@ class GoldenAlertsTest {
     assertThat(Captures.eve(Captures.pcaps().resolve(capture))).isEqualTo(golden);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("captures")
+  void aCaptureReadFromItsFileGivesTheGoldenAlertsToo(String capture) throws Exception {
+    // Sensor.read(Path) memory-maps uncompressed files (the command's fast path) instead of streaming them.
+    String golden;
+    try (InputStream in = getClass().getResourceAsStream("/golden/" + capture + ".jsonl")) {
+      golden = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    io.heartguard.detect.EveJsonWriter eve = new io.heartguard.detect.EveJsonWriter(out);
+    Sensor sensor = new Sensor(eve);
+    sensor.read(Captures.pcaps().resolve(capture));
+    sensor.finish();
+    eve.flush();
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(golden);
+  }
+
   @Test
   void heartbleedPcapIsThePlaintextAttackWithRecordLength16368AndPayloadLength16365() throws Exception {
     JsonNode alert = only(Captures.eve(Captures.pcaps().resolve("heartbleed.pcap")));

@@ -117,6 +117,9 @@ final class Database {
           + ": not a PostgreSQL URL (expected jdbc:postgresql://HOST[:PORT]/DATABASE[?user=...&password=...])");
     }
     source.setApplicationName("heartguard");
+    if (!url.contains("reWriteBatchedInserts=")) {
+      source.setReWriteBatchedInserts(true); // a batch travels as multi-row INSERTs, not one round trip per row
+    }
     return new Database(Engine.POSTGRESQL, url, redact(url), source);
   }
 

@@ -124,10 +124,11 @@ public final class ResultStore implements AutoCloseable {
   public synchronized ResumePoint resume(String jobId) throws StoreException {
     Job job = requireJob(jobId);
     TreeSet<Long> beyond = new TreeSet<>();
-    String sql = "SELECT seq FROM scan_result WHERE job_id = ? AND seq >= ?";
+    String sql = "SELECT seq FROM scan_result WHERE job_id = ? AND seq >= ? AND seq < ?";
     try (PreparedStatement select = connection.prepareStatement(sql)) {
       select.setString(1, jobId);
       select.setLong(2, job.highWater());
+      select.setLong(3, StoredResult.UNNUMBERED_BASE);
       try (ResultSet row = select.executeQuery()) {
         while (row.next()) {
           beyond.add(row.getLong(1));
@@ -140,8 +141,8 @@ public final class ResultStore implements AutoCloseable {
   }
 
   /**
-   * Whether a result for this target is stored, for scanners that cannot number their targets reproducibly. One
-   * indexed query per call; prefer {@link ResumePoint#isDone(long)} for large jobs.
+   * Whether a result for this target is stored: for targets outside the reproducible stream (written as
+   * {@link StoredResult#UNNUMBERED}). One indexed query per call; numbered targets use {@link ResumePoint#isDone(long)}.
    *
    * @param address the resolved address, or null to match a result whose resolution failed
    */

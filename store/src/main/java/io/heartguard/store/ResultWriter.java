@@ -2,6 +2,7 @@ package io.heartguard.store;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +19,9 @@ import java.util.concurrent.TimeUnit;
  * million-result job takes thousands of transactions, not a million. Each commit also advances the job's
  * high-water mark in the same transaction, so the mark never claims a result that is not stored.
  *
- * <p>Results are upserted by (job, sequence): a target checked again after a crash replaces its row. After a
+ * <p>Results are upserted by (job, sequence): a target checked again after a crash replaces its row. An
+ * {@link StoredResult#UNNUMBERED} result gets the next free key from {@link StoredResult#UNNUMBERED_BASE} up and
+ * leaves the mark alone; one writer per job at a time, or two would hand out the same keys. After a
  * failed commit the writer is broken: every later call throws the first failure again. Results still buffered then
  * are lost, and the resumed job checks those targets again. {@link #close()} commits what is buffered.
  */
@@ -49,6 +52,7 @@ public final class ResultWriter implements AutoCloseable {
   /** Sequences stored at or beyond the mark: checks finish out of order. */
   private final TreeSet<Long> doneBeyond;
   private long highWater;
+  private long nextUnnumbered;
   private long committed;
   private long commits;
   private StoreException failure;
@@ -71,6 +75,7 @@ public final class ResultWriter implements AutoCloseable {
     this.highWater = point.highWater();
     this.connection = database.connect();
     try {
+      nextUnnumbered = nextUnnumberedKey(connection, jobId);
       connection.setAutoCommit(false);
     } catch (SQLException e) {
       closeQuietly();
@@ -91,7 +96,7 @@ public final class ResultWriter implements AutoCloseable {
     if (!result.jobId().equals(jobId)) {
       throw new IllegalArgumentException("this writer stores job " + jobId + ", got a result of job " + result.jobId());
     }
-    buffer.add(result);
+    buffer.add(result.sequence() == StoredResult.UNNUMBERED ? result.withSequence(nextUnnumbered++) : result);
     if (buffer.size() >= batchResults) {
       commit();
     }
@@ -121,7 +126,7 @@ public final class ResultWriter implements AutoCloseable {
   /** Commits what is buffered and releases the connection; rethrows an earlier failure of the background commit. */
   @Override
   public void close() throws StoreException {
-    ticker.shutdownNow();
+    ticker.shutdown(); // no interrupt: a commit in progress finishes, pending ones are cancelled
     synchronized (this) {
       if (closed) {
         return;
@@ -142,7 +147,7 @@ public final class ResultWriter implements AutoCloseable {
 
   /** Drops the buffer and the connection without committing, as a killed process would; for tests. */
   synchronized void abandon() {
-    ticker.shutdownNow();
+    ticker.shutdown(); // no interrupt: a commit in progress finishes, pending ones are cancelled
     buffer.clear();
     closed = true;
     closeQuietly();
@@ -174,7 +179,7 @@ public final class ResultWriter implements AutoCloseable {
     long mark = highWater;
     TreeSet<Long> beyond = new TreeSet<>(doneBeyond);
     for (StoredResult r : buffer) {
-      if (r.sequence() >= mark) {
+      if (r.sequence() >= mark && r.numbered()) {
         beyond.add(r.sequence());
       }
     }
@@ -211,6 +216,21 @@ public final class ResultWriter implements AutoCloseable {
     highWater = mark;
     doneBeyond.clear();
     doneBeyond.addAll(beyond);
+  }
+
+  private static long nextUnnumberedKey(Connection connection, String jobId) throws SQLException {
+    String sql = "SELECT MAX(seq) FROM scan_result WHERE job_id = ? AND seq >= ?";
+    try (PreparedStatement select = connection.prepareStatement(sql)) {
+      select.setString(1, jobId);
+      select.setLong(2, StoredResult.UNNUMBERED_BASE);
+      try (ResultSet row = select.executeQuery()) {
+        if (!row.next()) {
+          return StoredResult.UNNUMBERED_BASE;
+        }
+        long max = row.getLong(1);
+        return row.wasNull() ? StoredResult.UNNUMBERED_BASE : max + 1;
+      }
+    }
   }
 
   private StoreException failure(Exception e) {

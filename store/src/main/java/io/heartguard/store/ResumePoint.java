@@ -20,6 +20,9 @@ public record ResumePoint(Job job, long highWater, NavigableSet<Long> doneBeyond
     if (!copy.isEmpty() && copy.first() < highWater) {
       throw new IllegalArgumentException("done sequence " + copy.first() + " is below the high-water mark " + highWater);
     }
+    if (!copy.isEmpty() && copy.last() >= StoredResult.UNNUMBERED_BASE) {
+      throw new IllegalArgumentException("done sequence " + copy.last() + " is an unnumbered target's key");
+    }
     doneBeyond = Collections.unmodifiableNavigableSet(copy);
   }
 
@@ -33,7 +36,7 @@ public record ResumePoint(Job job, long highWater, NavigableSet<Long> doneBeyond
     return sequence < highWater || doneBeyond.contains(sequence);
   }
 
-  /** Targets known to be done. */
+  /** Numbered targets known to be done. */
   public long doneCount() {
     return highWater + doneBeyond.size();
   }

@@ -8,8 +8,10 @@ import java.util.Objects;
  * One checked target of a job, as stored: the fields of the scanner's {@code ScanResult} that a report needs (never
  * leaked bytes, only their count), plus the job and the target's position in the job's target stream.
  *
- * @param sequence the target's 0-based position in the job's reproducible target stream; the key of the row, and
- *     what {@link ResumePoint} counts in (see docs/STORE.md)
+ * @param sequence the target's 0-based position in the job's reproducible target stream (below
+ *     {@link #UNNUMBERED_BASE}), which {@link ResumePoint} counts in; or {@link #UNNUMBERED} for a target outside
+ *     that stream, such as an address a host name resolved to, and the writer gives it a key from
+ *     {@link #UNNUMBERED_BASE} up (see docs/STORE.md)
  * @param targetInput the target as the user wrote it
  * @param address the resolved address, or null when resolution failed
  * @param protocol {@code tls}, a STARTTLS name such as {@code smtp}, or {@code dtls}
@@ -38,10 +40,15 @@ public record StoredResult(
     long elapsedMillis,
     Instant checkedAt) {
 
+  /** The sequence of a target that is not at a reproducible position; resumed jobs find it with isDone. */
+  public static final long UNNUMBERED = -1;
+  /** Keys from here up belong to unnumbered targets: far above any stream (the target walk stops at 2^40). */
+  public static final long UNNUMBERED_BASE = 1L << 62;
+
   public StoredResult {
     Job.requireValidId(jobId);
-    if (sequence < 0) {
-      throw new IllegalArgumentException("sequence must be at least 0, got " + sequence);
+    if (sequence < UNNUMBERED) {
+      throw new IllegalArgumentException("sequence must be at least 0, or UNNUMBERED, got " + sequence);
     }
     Objects.requireNonNull(targetInput, "targetInput");
     Objects.requireNonNull(host, "host");
@@ -58,5 +65,15 @@ public record StoredResult(
           + bytesLeaked + " and " + elapsedMillis);
     }
     checkedAt = checkedAt.truncatedTo(ChronoUnit.MILLIS); // stored as milliseconds
+  }
+
+  /** Whether this target holds a position in the job's reproducible stream. */
+  public boolean numbered() {
+    return sequence != UNNUMBERED && sequence < UNNUMBERED_BASE;
+  }
+
+  StoredResult withSequence(long key) {
+    return new StoredResult(jobId, key, targetInput, host, port, address, protocol, tlsVersion, cipher, heartbeatMode,
+        verdict, reason, bytesLeaked, certificate, elapsedMillis, checkedAt);
   }
 }

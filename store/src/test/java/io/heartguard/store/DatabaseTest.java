@@ -92,6 +92,7 @@ class DatabaseTest {
 
   @Test
   void aWrongPasswordIsTheServersOwnWords() {
+    TestDatabase.requirePostgres();
     String url = TestDatabase.postgresUrl().replaceAll("password=[^&]*", "password=wrong");
     assertThatThrownBy(() -> ResultStore.open(url))
         .isInstanceOf(StoreException.class)

@@ -2,6 +2,7 @@ package io.heartguard.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,6 +122,36 @@ class ResumeTest {
     }
     assertThat(store.resume("gappy").highWater()).isEqualTo(6);
     assertThat(store.resume("gappy").doneBeyond()).containsExactly(9L);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Database.Engine.class)
+  void unnumberedTargetsGetTheirOwnKeysAndLeaveTheMarkAlone(Database.Engine engine) throws Exception {
+    ResultStore store = stores.store(engine);
+    // A host name's addresses come from DNS, which may answer differently on resume: they are not numbered.
+    try (ResultWriter writer = store.writer(store.createJob("names", "www.example 10.0.0.0/30", 1))) {
+      writer.write(new StoredResult("names", StoredResult.UNNUMBERED, "www.example", "www.example", 443, "192.0.2.10",
+          "tls", null, null, null, Verdict.INCONCLUSIVE, "timed out", 0, null, 5_000, Results.CHECKED_AT));
+      writer.write(checked("names", 0, "10.0.0.0"));
+      writer.write(new StoredResult("names", StoredResult.UNNUMBERED, "www.example", "www.example", 443, "192.0.2.11",
+          "tls", null, null, null, Verdict.INCONCLUSIVE, "timed out", 0, null, 5_000, Results.CHECKED_AT));
+    }
+    ResumePoint point = store.resume("names");
+    assertThat(point.highWater()).isEqualTo(1);
+    assertThat(point.doneBeyond()).isEmpty();
+    assertThat(store.isDone("names", "www.example", "192.0.2.11", 443)).isTrue();
+    assertThat(store.isDone("names", "www.example", "192.0.2.12", 443)).isFalse();
+    // DNS now also answers 192.0.2.12: the resumed run checks only that one, and it gets the next key.
+    try (ResultWriter writer = store.writer(point)) {
+      writer.write(new StoredResult("names", StoredResult.UNNUMBERED, "www.example", "www.example", 443, "192.0.2.12",
+          "tls", null, null, null, Verdict.INCONCLUSIVE, "timed out", 0, null, 5_000, Results.CHECKED_AT));
+    }
+    assertThat(store.results("names")).extracting(StoredResult::sequence, StoredResult::address).containsExactly(
+        tuple(0L, "10.0.0.0"),
+        tuple(StoredResult.UNNUMBERED_BASE, "192.0.2.10"),
+        tuple(StoredResult.UNNUMBERED_BASE + 1, "192.0.2.11"),
+        tuple(StoredResult.UNNUMBERED_BASE + 2, "192.0.2.12"));
+    assertThat(store.results("names")).extracting(StoredResult::numbered).containsExactly(true, false, false, false);
   }
 
   @ParameterizedTest

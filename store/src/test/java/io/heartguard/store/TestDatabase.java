@@ -47,6 +47,11 @@ final class TestDatabase implements AutoCloseable {
     return url == null || url.isBlank() ? DEFAULT_POSTGRES_URL : url;
   }
 
+  /** Fails (or, with HEARTGUARD_SKIP_POSTGRES=1, skips) the calling test unless the test server answers. */
+  static void requirePostgres() {
+    execute("SELECT 1");
+  }
+
   /** The value a user would pass to --db. */
   String location() {
     return location;

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * A set of addresses as sorted, disjoint inclusive intervals on the 128-bit line, each labelled with the target text
- * that named it. Memory is a few words per interval, however many addresses an interval holds; lookups are binary
+ * that named it (see {@link #label}). Memory is a few words per interval, however many addresses an interval holds; lookups are binary
  * searches. Immutable.
  */
 final class AddressSet {
@@ -64,11 +64,14 @@ final class AddressSet {
         continue;
       }
       Ip128 first = coveredTo != null && b.first().compareTo(coveredTo) <= 0 ? coveredTo.next() : b.first();
+      // A lone address written as its own literal needs no label: the literal says it, and a list of a million
+      // addresses then keeps no strings once built.
+      String label = b.first().equals(b.last()) && b.input().equals(b.first().toString()) ? null : b.input();
       Piece previous = pieces.isEmpty() ? null : pieces.get(pieces.size() - 1);
-      if (previous != null && previous.label().equals(b.input()) && previous.last().next().equals(first)) {
-        pieces.set(pieces.size() - 1, new Piece(previous.first(), b.last(), b.input()));
+      if (previous != null && label != null && label.equals(previous.label()) && previous.last().next().equals(first)) {
+        pieces.set(pieces.size() - 1, new Piece(previous.first(), b.last(), label));
       } else {
-        pieces.add(new Piece(first, b.last(), b.input()));
+        pieces.add(new Piece(first, b.last(), label));
       }
       coveredTo = b.last();
       if (coveredTo.equals(Ip128.MAX)) {
@@ -126,6 +129,7 @@ final class AddressSet {
     return new Ip128(lastHigh[piece], lastLow[piece]);
   }
 
+  /** The target text that named the piece, or null when that was the piece's one address as its own literal. */
   String label(int piece) {
     return labels[piece];
   }

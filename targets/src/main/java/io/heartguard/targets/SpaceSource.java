@@ -121,6 +121,7 @@ final class SpaceSource implements TargetSource {
       }
     }
     InetAddress inet = address.toInetAddress();
-    return new ScanTarget(group.addresses().label(piece), inet.getHostName(), inet, port);
+    String input = group.addresses().label(piece);
+    return new ScanTarget(input != null ? input : inet.getHostName(), inet.getHostName(), inet, port);
   }
 }

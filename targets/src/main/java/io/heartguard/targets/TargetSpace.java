@@ -350,14 +350,21 @@ public final class TargetSpace {
 
     /** The targets of one line: '#' starts a comment at the line's start or after a blank (a URL may hold one). */
     static List<String> tokens(String line) {
-      List<String> tokens = new ArrayList<>();
-      for (String token : line.strip().split("\\s+")) {
-        if (token.startsWith("#")) {
+      List<String> tokens = new ArrayList<>(2);
+      int i = 0;
+      int n = line.length();
+      while (i < n) {
+        while (i < n && Character.isWhitespace(line.charAt(i))) {
+          i++;
+        }
+        if (i == n || line.charAt(i) == '#') {
           break;
         }
-        if (!token.isEmpty()) {
-          tokens.add(token);
+        int start = i;
+        while (i < n && !Character.isWhitespace(line.charAt(i))) {
+          i++;
         }
+        tokens.add(line.substring(start, i));
       }
       return tokens;
     }

@@ -10,6 +10,7 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
+import net.jqwik.api.From;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
@@ -48,8 +49,8 @@ class TargetSpaceModelTest {
 
   @Property(tries = 200, seed = "20140407")
   void theSpaceIsExactlyTheTargetsMinusTheExclusions(
-      @ForAll("targets") @Size(min = 1, max = 6) List<Range> targets,
-      @ForAll("exclusions") @Size(max = 5) List<Range> excluded,
+      @ForAll @Size(min = 1, max = 6) List<@From("targets") Range> targets,
+      @ForAll @Size(max = 5) List<@From("exclusions") Range> excluded,
       @ForAll long seed) throws TargetSyntaxException {
     PortList ports = PortList.of(443, 465);
     TargetSpace.Builder b = TargetSpace.builder().seed(seed).ports(ports);

@@ -90,6 +90,13 @@ class TargetSpaceTest {
   }
 
   @Test
+  void aLoneAddressKeepsTheTextItWasWrittenAs() throws TargetSyntaxException {
+    List<ScanTarget> targets = all(space("192.0.2.1", "2001:DB8:0::1", "192.0.2.2:8443").build());
+    assertThat(targets).extracting(t -> t.input() + " " + t.host()).containsExactlyInAnyOrder(
+        "192.0.2.1 192.0.2.1", "2001:DB8:0::1 2001:db8::1", "192.0.2.2:8443 192.0.2.2");
+  }
+
+  @Test
   void anExplicitPortWinsOverThePortList() throws TargetSyntaxException {
     TargetSpace s = space("192.0.2.1:8443", "[2001:db8::1]:993", "https://192.0.2.2/")
         .ports(PortList.parse("465,995")).build();

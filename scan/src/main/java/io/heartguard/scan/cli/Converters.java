@@ -1,6 +1,7 @@
 package io.heartguard.scan.cli;
 
 import io.heartguard.scan.Target;
+import io.heartguard.scan.starttls.StartTlsMode;
 import io.heartguard.wire.record.ProtocolVersion;
 import java.time.Duration;
 import java.util.Locale;
@@ -62,6 +63,18 @@ final class Converters {
         case "tls1.2", "1.2" -> ProtocolVersion.TLS1_2;
         default -> throw new TypeConversionException("'" + value + "' is not one of SSLv3, TLS1.0, TLS1.1, TLS1.2");
       };
+    }
+  }
+
+  /** auto, none, or a protocol name: smtp, imap, xmpp-server, ... */
+  static final class StartTlsConverter implements ITypeConverter<StartTlsMode> {
+    @Override
+    public StartTlsMode convert(String value) {
+      try {
+        return StartTlsMode.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
     }
   }
 }

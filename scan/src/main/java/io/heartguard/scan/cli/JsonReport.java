@@ -34,6 +34,7 @@ final class JsonReport implements ResultSink {
       json.writeStringField("host", r.target().host());
       json.writeNumberField("port", r.target().port());
       json.writeStringField("address", r.address());
+      json.writeStringField("protocol", r.protocol());
       json.writeStringField("tlsVersion", r.tlsVersion() == null ? null : r.tlsVersion().displayName());
       json.writeStringField("cipher", r.cipher());
       json.writeStringField("heartbeat", r.heartbeat() == null ? null : ScanResult.modeName(r.heartbeat()));

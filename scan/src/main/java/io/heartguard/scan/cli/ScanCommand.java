@@ -6,6 +6,8 @@ import io.heartguard.scan.Target;
 import io.heartguard.scan.engine.ResultSink;
 import io.heartguard.scan.engine.ScanEngine;
 import io.heartguard.scan.engine.TargetList;
+import io.heartguard.scan.starttls.StartTls;
+import io.heartguard.scan.starttls.StartTlsMode;
 import io.heartguard.wire.record.ProtocolVersion;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -57,6 +59,12 @@ public final class ScanCommand implements Callable<Integer> {
       description = "offer only this version: SSLv3, TLS1.0, TLS1.1 or TLS1.2 (default: TLS1.2 down to SSLv3)")
   private ProtocolVersion versionOnly;
 
+  @Option(names = "--starttls", paramLabel = "PROTOCOL", converter = Converters.StartTlsConverter.class,
+      description = {"reach TLS through this protocol's STARTTLS dialog: smtp, lmtp, imap, pop3, ftp, xmpp, xmpp-server,"
+          + " ldap, postgres, mysql, nntp, irc, sieve (a target without a port gets the protocol's); or auto: by"
+          + " well-known port (25/587 smtp, 143 imap, 5432 postgres, ...), plain TLS on other ports (default: plain TLS)"})
+  private StartTlsMode starttls = StartTlsMode.NONE;
+
   @Option(names = "--concurrency", paramLabel = "N", description = "targets checked at once (default: 16)")
   private int concurrency = ScanEngine.DEFAULT_CONCURRENCY;
 
@@ -91,7 +99,11 @@ public final class ScanCommand implements Callable<Integer> {
     }
     ScanOptions options = ScanOptions.defaults().withTimeout(timeout)
         .withConnectTimeout(connectTimeout.compareTo(timeout) > 0 ? timeout : connectTimeout)
-        .withVersions(versionOnly == null ? ScanOptions.ALL_VERSIONS : List.of(versionOnly));
+        .withVersions(versionOnly == null ? ScanOptions.ALL_VERSIONS : List.of(versionOnly))
+        .withStartTls(starttls);
+    if (starttls.protocol() != null) {
+      targets = withDefaultPort(targets, starttls.protocol());
+    }
     LeakFile leakFile = openDump();
     if (leakFile != null) {
       options = options.withDump(leakFile, dumpRequests);
@@ -113,6 +125,11 @@ public final class ScanCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new ParameterException(spec.commandLine(), "cannot write --dump file " + dump + ": " + e.getMessage());
     }
+  }
+
+  /** "mail.example.com" with --starttls smtp means port 25, not 443. */
+  private static List<Target> withDefaultPort(List<Target> given, StartTls protocol) {
+    return given.stream().map(t -> Target.parse(t.input(), protocol.defaultPort())).toList();
   }
 
   private Map<Target, Integer> sourceOrder() {

@@ -19,7 +19,7 @@ import java.util.Map;
  */
 final class TableReport implements ResultSink {
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
-  private static final String[] HEADER = {"TARGET", "VERDICT", "TLS", "CIPHER", "HEARTBEAT", "LEAKED", "TIME", "REASON"};
+  private static final String[] HEADER = {"TARGET", "VERDICT", "TLS", "PROTOCOL", "CIPHER", "HEARTBEAT", "LEAKED", "TIME", "REASON"};
 
   private final PrintWriter out;
   private final Map<Target, Integer> order;
@@ -47,6 +47,7 @@ final class TableReport implements ResultSink {
           r.target().input(),
           r.verdict().name(),
           r.tlsVersion() == null ? "-" : r.tlsVersion().displayName(),
+          r.protocol(),
           r.cipher() == null ? "-" : r.cipher(),
           r.heartbeat() == null ? (r.tlsVersion() == null ? "-" : "absent") : ScanResult.modeName(r.heartbeat()),
           r.bytesLeaked() + " B",

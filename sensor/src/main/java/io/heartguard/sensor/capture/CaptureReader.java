@@ -83,7 +83,7 @@ public final class CaptureReader {
     }
   }
 
-  private static long read(String source, ByteSource bytes, PacketSink sink, Consumer<CaptureProblem> problems)
+  static long read(String source, ByteSource bytes, PacketSink sink, Consumer<CaptureProblem> problems)
       throws CaptureException {
     CaptureReader reader = new CaptureReader(source, sink, problems);
     int magicBe;

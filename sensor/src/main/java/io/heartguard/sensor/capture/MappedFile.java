@@ -45,7 +45,7 @@ final class MappedFile implements ByteSource.Refill, AutoCloseable {
               long.class, Object.class));
       Object javaByte = lookup.findStaticGetter(valueLayout, "JAVA_BYTE", ofByte).invoke();
       copy = MethodHandles.insertArguments(lookup.findStatic(segment, "copy", MethodType.methodType(void.class,
-              segment, ofByte, long.class, Object.class, int.class, int.class)), 1, javaByte)
+              segment, valueLayout, long.class, Object.class, int.class, int.class)), 1, javaByte)
           .asType(MethodType.methodType(void.class, Object.class, long.class, byte[].class, int.class, int.class));
     } catch (Throwable e) {
       open = null; // no usable FFM API: stream instead
@@ -58,6 +58,7 @@ final class MappedFile implements ByteSource.Refill, AutoCloseable {
   }
 
   private final FileChannel channel;
+  private final long chunk;
   private Object arena;
   private Object map;
   private long mapBase;
@@ -65,8 +66,14 @@ final class MappedFile implements ByteSource.Refill, AutoCloseable {
   private long position;
 
   MappedFile(FileChannel channel, long position) {
+    this(channel, position, CHUNK);
+  }
+
+  /** {@code chunk}: bytes mapped at once; tests make it small to put records across map boundaries. */
+  MappedFile(FileChannel channel, long position, long chunk) {
     this.channel = channel;
     this.position = position;
+    this.chunk = chunk;
   }
 
   @Override
@@ -92,7 +99,7 @@ final class MappedFile implements ByteSource.Refill, AutoCloseable {
       if (position >= size) {
         return -1;
       }
-      long length64 = Math.min(CHUNK, size - position);
+      long length64 = Math.min(chunk, size - position);
       try {
         arena = (Object) OPEN_ARENA.invokeExact();
         mapBase = position;

@@ -25,10 +25,12 @@ final class Flow {
   Flow older;
   Flow newer;
   final FlowInfo info;
-  final ConnectionMonitor monitor;
+  /** Null once closed: a closed flow's entry only absorbs late packets, so it keeps none of its buffers. */
+  ConnectionMonitor monitor;
   /** Whether endpoint A of the key is the client. */
   final boolean clientIsA;
-  final TcpDirection[] tcp;
+  /** Null for UDP, and once closed. */
+  TcpDirection[] tcp;
   long lastSeenNanos;
   int accountedBytes;
   /** Torn down by FIN or RST; the entry stays until it times out so that late packets do not start a new flow. */
@@ -91,5 +93,9 @@ final class Flow {
         stats.tlsFlows++;
       }
     }
+    // Entries of closed flows stay until they time out (to absorb late packets); without their buffers and
+    // monitor, a long capture's thousands of finished connections cost a few hundred bytes each, not kilobytes.
+    monitor = null;
+    tcp = null;
   }
 }

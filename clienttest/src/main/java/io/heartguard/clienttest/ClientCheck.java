@@ -1,0 +1,335 @@
+package io.heartguard.clienttest;
+
+import io.heartguard.lab.Ja3Fingerprint;
+import io.heartguard.lab.ServerHelloFlight;
+import io.heartguard.scan.HeartbeatOracle;
+import io.heartguard.scan.Verdict;
+import io.heartguard.wire.Bytes;
+import io.heartguard.wire.alert.Alert;
+import io.heartguard.wire.alert.AlertException;
+import io.heartguard.wire.handshake.ClientHello;
+import io.heartguard.wire.handshake.Extension;
+import io.heartguard.wire.handshake.HandshakeException;
+import io.heartguard.wire.handshake.HandshakeMessage;
+import io.heartguard.wire.handshake.HandshakeReader;
+import io.heartguard.wire.handshake.HandshakeType;
+import io.heartguard.wire.heartbeat.HeartbeatFrame;
+import io.heartguard.wire.heartbeat.HeartbeatMessage;
+import io.heartguard.wire.heartbeat.HeartbeatMessageType;
+import io.heartguard.wire.heartbeat.HeartbeatProbe;
+import io.heartguard.wire.record.ContentType;
+import io.heartguard.wire.record.ProtocolVersion;
+import io.heartguard.wire.record.RecordException;
+import io.heartguard.wire.record.TlsRecord;
+import io.heartguard.wire.record.RecordReader;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One client, checked on one connection: the STARTTLS dialog if any, its ClientHello, then — when it offers
+ * heartbeats — scan's {@link HeartbeatOracle} turned around: the probe and the control go out right after the
+ * ServerHello, before the Certificate, and the client's answers decide.
+ *
+ * <p>Why right after the ServerHello and not after ServerHelloDone: an OpenSSL 1.0.1f client answers heartbeats in
+ * any state ({@code ssl3_read_bytes}), but after ServerHelloDone it sends ClientKeyExchange and ChangeCipherSpec
+ * before it reads again, so its answer would be encrypted under keys we would have to finish the handshake to know.
+ * Before the Certificate its write state is still plaintext, and a client that verifies certificates has not yet
+ * rejected ours. Its answers go through its 4096-byte handshake buffer ({@code ssl3_connect} calls
+ * {@code ssl_init_wbio_buffer} too), which is why the oracle's two answers are both over 4 KB.
+ */
+final class ClientCheck {
+  /** A ClientHello is at most 2^16 bytes in practice; nothing else is buffered before it. */
+  private static final int MAX_HANDSHAKE_MESSAGE = 64 * 1024;
+  /** Records after our flight that are not an answer (the client's own heartbeat requests) before we give up. */
+  private static final int MAX_SKIPPED_RECORDS = 64;
+  /** A dump's request: a 16-byte payload claiming a one-record answer, 2^14 − 3 − 16 (as scan's dump). */
+  static final int DUMP_PAYLOAD_LENGTH = (1 << 14) - 3 - 16;
+  private static final int DUMP_SENT_BYTES = 16 + 16;
+
+  private final Socket socket;
+  private final ClientTestOptions options;
+  private final SplittableRandom random;
+  private final long deadlineNanos;
+  private final RecordReader records = new RecordReader();
+  private final byte[] chunk = new byte[16 * 1024];
+  private InputStream in;
+  private OutputStream out;
+  private String address;
+  private ClientHello hello;
+
+  ClientCheck(Socket socket, ClientTestOptions options, long seed) {
+    this.socket = socket;
+    this.options = options;
+    this.random = new SplittableRandom(seed);
+    this.deadlineNanos = System.nanoTime() + options.timeout().toNanos();
+  }
+
+  /** Runs the check; every way a client can misbehave ends in a report, never an exception. */
+  ClientReport run() {
+    address = describe((InetSocketAddress) socket.getRemoteSocketAddress());
+    try {
+      in = socket.getInputStream();
+      out = socket.getOutputStream();
+      socket.setSoTimeout(remainingMillis());
+      if (options.starttls() != null) {
+        options.starttls().serve(in, out);
+      }
+      hello = readClientHello();
+      if (hello == null) {
+        return report(Verdict.INCONCLUSIVE, "client closed before a complete ClientHello", 0);
+      }
+      return decide();
+    } catch (StartTlsDialogException e) {
+      return report(Verdict.INCONCLUSIVE, "STARTTLS " + options.starttls().label() + " dialog failed: " + e.getMessage(), 0);
+    } catch (SocketTimeoutException e) {
+      return report(Verdict.INCONCLUSIVE, (hello == null ? "no complete ClientHello" : "no answer")
+          + " within " + options.timeout().toMillis() + " ms", 0);
+    } catch (RecordException e) {
+      return report(Verdict.INCONCLUSIVE, "client sent something that is not TLS: " + e.getMessage(), 0);
+    } catch (HandshakeException e) {
+      return report(Verdict.INCONCLUSIVE, "unreadable ClientHello: " + e.getMessage(), 0);
+    } catch (IOException e) {
+      return report(Verdict.INCONCLUSIVE, "I/O error: " + e.getMessage(), 0);
+    }
+  }
+
+  private ClientReport decide() throws IOException, RecordException {
+    ServerHelloFlight.Answer answer = ServerHelloFlight.answer(hello, options.identity(), random);
+    if (!hello.offersHeartbeat()) {
+      // RFC 6520 section 2: without the extension in its hello the client never agreed to answer heartbeats.
+      sendAnswerWithoutProbe(answer);
+      return report(Verdict.NOT_VULNERABLE, "client negotiated no heartbeat", 0);
+    }
+    if (answer instanceof ServerHelloFlight.Refusal refusal) {
+      send(alertRecord(refusal.version(), refusal.alert()));
+      return report(Verdict.INCONCLUSIVE, "client offers heartbeats but " + refusal.reason(), 0);
+    }
+    ServerHelloFlight.Flight flight = (ServerHelloFlight.Flight) answer;
+    HeartbeatOracle oracle = new HeartbeatOracle(flight.version(), random);
+    ByteArrayOutputStream write = new ByteArrayOutputStream();
+    write.writeBytes(flight.records().get(0)); // ServerHello
+    write.writeBytes(oracle.requests());
+    write.writeBytes(flight.records().get(1)); // Certificate
+    write.writeBytes(flight.records().get(2)); // ServerHelloDone
+    send(write.toByteArray());
+    HeartbeatOracle.ProbeOutcome outcome = readAnswers(oracle);
+    if (outcome.verdict() == Verdict.VULNERABLE && options.dumpFile() != null) {
+      String dumped = dump(flight.version());
+      return report(outcome.verdict(), outcome.reason() + "; " + dumped, outcome.bytesLeaked());
+    }
+    return report(outcome.verdict(), outcome.reason(), outcome.bytesLeaked());
+  }
+
+  /** The client's records after our flight, in order, until one decides. */
+  private HeartbeatOracle.ProbeOutcome readAnswers(HeartbeatOracle oracle) throws IOException, RecordException {
+    for (int skipped = 0; skipped <= MAX_SKIPPED_RECORDS; skipped++) {
+      TlsRecord record;
+      try {
+        record = nextRecord();
+      } catch (SocketTimeoutException e) {
+        return inconclusive("no answer to either heartbeat request within " + options.timeout().toMillis() + " ms");
+      }
+      if (record == null) {
+        return inconclusive("client closed the connection answering neither heartbeat request");
+      }
+      switch (record.type()) {
+        case HEARTBEAT -> {
+          HeartbeatOracle.ProbeOutcome outcome = oracle.judge(record.fragment());
+          if (outcome != null) {
+            return outcome;
+          }
+        }
+        case HANDSHAKE -> {
+          // Records are processed in order: a handshake message after ServerHelloDone means the client read both
+          // requests and went on without answering; its buffer would have been flushed with that message.
+          return new HeartbeatOracle.ProbeOutcome(Verdict.NOT_VULNERABLE,
+              "client ignored both heartbeat requests and continued the handshake", List.of(), 0);
+        }
+        case ALERT -> {
+          return inconclusive("client sent alert " + describeAlert(record.fragment()) + " answering neither heartbeat request");
+        }
+        default -> {
+          return inconclusive("client sent a " + record.type() + " record answering neither heartbeat request");
+        }
+      }
+    }
+    return inconclusive("more than " + MAX_SKIPPED_RECORDS + " records from the client, none an answer");
+  }
+
+  /**
+   * Authorized testing only: {@code dumpRequests} requests of a 16-byte payload claiming {@link #DUMP_PAYLOAD_LENGTH},
+   * one at a time; each one-record answer's bytes past our payload and padding go to the dump file and nowhere else.
+   */
+  private String dump(ProtocolVersion version) throws IOException, RecordException {
+    long written = 0;
+    int answers = 0;
+    try (OutputStream file = LeakFile.create(options.dumpFile())) {
+      for (int i = 0; i < options.dumpRequests(); i++) {
+        byte[] payload = new byte[16];
+        random.nextBytes(payload);
+        HeartbeatMessage request = new HeartbeatMessage(HeartbeatMessageType.REQUEST, Bytes.of(payload),
+            Bytes.repeat(0, HeartbeatFrame.MIN_PADDING));
+        byte[] malformed = HeartbeatProbe.withDeclaredPayloadLength(request, DUMP_PAYLOAD_LENGTH);
+        send(new TlsRecord(ContentType.HEARTBEAT, version, Bytes.of(malformed)).toByteArray());
+        byte[] answer = nextHeartbeatResponse();
+        if (answer == null) {
+          break;
+        }
+        int from = HeartbeatFrame.HEADER_LENGTH + DUMP_SENT_BYTES;
+        int to = Math.min(answer.length, HeartbeatFrame.HEADER_LENGTH + DUMP_PAYLOAD_LENGTH);
+        if (to > from) {
+          file.write(answer, from, to - from);
+          written += to - from;
+        }
+        java.util.Arrays.fill(answer, (byte) 0);
+        answers++;
+      }
+    } catch (SocketTimeoutException e) {
+      // what was dumped so far stays in the file; the summary says how much
+    }
+    return "dumped " + written + " bytes from " + answers + " answers to " + options.dumpFile();
+  }
+
+  private byte[] nextHeartbeatResponse() throws IOException, RecordException {
+    for (int skipped = 0; skipped <= MAX_SKIPPED_RECORDS; skipped++) {
+      TlsRecord record = nextRecord();
+      if (record == null || record.type() != ContentType.HEARTBEAT) {
+        return null;
+      }
+      byte[] bytes = record.fragment().toByteArray();
+      if (bytes.length > 0 && bytes[0] == HeartbeatMessageType.RESPONSE.code()) {
+        return bytes;
+      }
+    }
+    return null;
+  }
+
+  private void sendAnswerWithoutProbe(ServerHelloFlight.Answer answer) throws IOException {
+    if (answer instanceof ServerHelloFlight.Flight flight) {
+      ByteArrayOutputStream write = new ByteArrayOutputStream();
+      flight.records().forEach(write::writeBytes);
+      send(write.toByteArray());
+    } else if (answer instanceof ServerHelloFlight.Refusal refusal) {
+      send(alertRecord(refusal.version(), refusal.alert()));
+    }
+  }
+
+  private ClientHello readClientHello() throws IOException, RecordException, HandshakeException {
+    HandshakeReader handshake = new HandshakeReader(MAX_HANDSHAKE_MESSAGE);
+    while (true) {
+      TlsRecord record = nextRecord();
+      if (record == null) {
+        return null;
+      }
+      if (record.type() != ContentType.HANDSHAKE) {
+        throw new HandshakeException("first record is " + record.type() + ", expected a handshake record with a ClientHello");
+      }
+      handshake.feed(record.fragment());
+      HandshakeMessage message = handshake.next();
+      if (message != null) {
+        if (message.type() != HandshakeType.CLIENT_HELLO) {
+          throw new HandshakeException("first handshake message has type " + message.typeCode() + ", expected client_hello (1)");
+        }
+        return ClientHello.parse(message.body());
+      }
+    }
+  }
+
+  /** The next record, or null at the client's close; every read waits at most until the deadline. */
+  private TlsRecord nextRecord() throws IOException, RecordException {
+    while (true) {
+      TlsRecord record = records.next();
+      if (record != null) {
+        return record;
+      }
+      socket.setSoTimeout(remainingMillis());
+      int n;
+      try {
+        n = in.read(chunk);
+      } catch (EOFException e) {
+        n = -1;
+      }
+      if (n < 0) {
+        return null;
+      }
+      records.feed(chunk, 0, n);
+    }
+  }
+
+  private int remainingMillis() throws SocketTimeoutException {
+    long millis = (deadlineNanos - System.nanoTime()) / 1_000_000;
+    if (millis <= 0) {
+      throw new SocketTimeoutException("deadline passed");
+    }
+    return (int) Math.min(Integer.MAX_VALUE, millis);
+  }
+
+  private void send(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  private static byte[] alertRecord(ProtocolVersion version, Alert alert) {
+    return new TlsRecord(ContentType.ALERT, version, alert.toBytes()).toByteArray();
+  }
+
+  private static String describeAlert(Bytes fragment) {
+    try {
+      return Alert.parse(fragment).toString();
+    } catch (AlertException e) {
+      return "(malformed: " + e.getMessage() + ")";
+    }
+  }
+
+  private static HeartbeatOracle.ProbeOutcome inconclusive(String reason) {
+    return new HeartbeatOracle.ProbeOutcome(Verdict.INCONCLUSIVE, reason, List.of(reason), 0);
+  }
+
+  private ClientReport report(Verdict verdict, String reason, long bytesLeaked) {
+    String starttls = options.starttls() == null ? null : options.starttls().label();
+    if (hello == null) {
+      return new ClientReport(address, null, null, List.of(), List.of(), null, false, starttls, verdict, reason, bytesLeaked);
+    }
+    Ja3Fingerprint ja3 = Ja3Fingerprint.of(hello);
+    List<String> suites = new ArrayList<>();
+    for (int suite : hello.cipherSuites()) {
+      suites.add(String.format("0x%04x", suite));
+    }
+    return new ClientReport(address, ja3.text(), ja3.md5(), versions(hello), suites, hello.serverName(),
+        hello.offersHeartbeat(), starttls, verdict, reason, bytesLeaked);
+  }
+
+  /** client_version, then the supported_versions list (RFC 8446 section 4.2.1) without GREASE, newest first as sent. */
+  static List<String> versions(ClientHello hello) {
+    List<String> out = new ArrayList<>();
+    Extension supported = hello.extension(43);
+    if (supported != null && supported.data().size() >= 1 && supported.data().get(0) == supported.data().size() - 1) {
+      for (int i = 1; i + 1 < supported.data().size(); i += 2) {
+        int code = (supported.data().get(i) << 8) | supported.data().get(i + 1);
+        if (!Ja3Fingerprint.isGrease(code)) {
+          out.add(ProtocolVersion.fromCode(code).displayName());
+        }
+      }
+    }
+    String legacy = hello.version().displayName();
+    if (!out.contains(legacy)) {
+      out.add(legacy);
+    }
+    return out;
+  }
+
+  static String describe(InetSocketAddress address) {
+    String host = address.getAddress().getHostAddress();
+    return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
+  }
+}

@@ -1,0 +1,40 @@
+package io.heartguard.clienttest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** How a report is printed: one table row (with a header once) or one JSON object per line. */
+enum ClientReportFormat {
+  TABLE,
+  JSON_LINES;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String TABLE_HEADER = String.format("%-22s %-15s %-32s %-24s %-5s %s", "CLIENT", "VERDICT", "JA3 MD5",
+      "SNI", "LEAK", "REASON");
+
+  String format(ClientReport r) {
+    if (this == TABLE) {
+      return String.format("%-22s %-15s %-32s %-24s %-5d %s", r.address(), r.verdict(),
+          r.ja3Md5() == null ? "-" : r.ja3Md5(), r.serverName() == null ? "-" : r.serverName(), r.bytesLeaked(), r.reason());
+    }
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("client", r.address());
+    line.put("verdict", r.verdict().name());
+    line.put("reason", r.reason());
+    line.put("bytes_leaked", r.bytesLeaked());
+    line.put("ja3", r.ja3());
+    line.put("ja3_md5", r.ja3Md5());
+    line.put("versions", r.versions());
+    line.put("cipher_suites", r.cipherSuites());
+    line.put("sni", r.serverName());
+    line.put("heartbeat_offered", r.heartbeatOffered());
+    line.put("starttls", r.starttls());
+    try {
+      return JSON.writeValueAsString(line);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode a report: " + e.getMessage(), e);
+    }
+  }
+}

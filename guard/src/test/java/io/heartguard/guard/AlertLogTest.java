@@ -1,0 +1,48 @@
+package io.heartguard.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heartguard.detect.Direction;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
+
+class AlertLogTest {
+
+  @Test
+  void guardEventsTakeTheEngineShapeWithTheVerdictAdded() {
+    GuardAlert.PolicyHit hit = new GuardAlert.PolicyHit(GuardRule.HEARTBEAT_RESTRICTED, Direction.TO_CLIENT,
+        InspectedConnection.FLOW, 1_767_225_600_000_000_000L, 22, "heartbeat record of 22 bytes restricted", Verdict.DROP);
+
+    assertThat(AlertLog.toJson(hit)).isEqualTo("{\"timestamp\":\"2026-01-01T00:00:00.000000+0000\",\"flow_id\":7,"
+        + "\"event_type\":\"alert\",\"src_ip\":\"127.0.0.1\",\"src_port\":443,\"dest_ip\":\"127.0.0.1\","
+        + "\"dest_port\":50000,\"proto\":\"TCP\",\"app_proto\":\"tls\",\"direction\":\"to_client\","
+        + "\"alert\":{\"action\":\"blocked\",\"signature_id\":9160101,\"rule\":\"heartbeat_restricted\","
+        + "\"signature\":\"heartbeat record of 22 bytes restricted\",\"category\":\"Heartbleed (CVE-2014-0160)\","
+        + "\"severity\":3},\"heartbeat\":{\"record_length\":22},\"guard\":{\"verdict\":\"drop\"}}");
+  }
+
+  @Test
+  void engineFindingsAreTheEngineLineMarkedBlockedOneLineEach() {
+    InspectedConnection c = new InspectedConnection(EnumSet.of(Policy.BLOCK_MALFORMED), Action.RESET);
+    c.send(Direction.TO_SERVER, TlsBytes.concat(TlsBytes.HANDSHAKE, TlsBytes.HEARTBLEED_REQUEST));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    try (AlertLog log = new AlertLog(out, false)) {
+      c.alerts.forEach(log::onAlert);
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("{\"timestamp\":\"2026-01-01T00:00:00.000000+0000\","
+        + "\"flow_id\":7,\"event_type\":\"alert\",\"src_ip\":\"127.0.0.1\",\"src_port\":50000,"
+        + "\"dest_ip\":\"127.0.0.1\",\"dest_port\":443,\"proto\":\"TCP\",\"app_proto\":\"tls\","
+        + "\"direction\":\"to_server\",\"alert\":{\"action\":\"blocked\",\"signature_id\":9160001,"
+        + "\"rule\":\"heartbleed_request_overflow\",\"signature\":\"heartbeat request from the client: payload_length"
+        + " 16384 exceeds its 3-byte record by 16384 bytes (at most 0 fit). Record length 3. Payload length 16384\","
+        + "\"category\":\"Heartbleed (CVE-2014-0160)\",\"severity\":1},\"tls\":{\"version\":\"TLSv1.2\","
+        + "\"cipher_suite\":\"unknown\"},\"heartbeat\":{\"record_length\":3,\"payload_length\":16384,"
+        + "\"bytes_leaked\":0},\"guard\":{\"verdict\":\"reset\"}}\n");
+  }
+}

@@ -1,0 +1,102 @@
+package io.heartguard.lab;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code heartguard lab client}: one handshake as an emulated OpenSSL 1.0.1f (or 1.0.1g) client, then exit. */
+@Command(name = "client", mixinStandardHelpOptions = true,
+    description = {
+        "Connects once as a deliberately vulnerable TLS client that passes for OpenSSL 1.0.1f before its handshake",
+        "finishes: it offers heartbeats and answers heartbeat requests by leaking a fake heap, never real memory.",
+        "For proving `heartguard client-test` and other reverse-Heartbleed checks."})
+public final class LabClientCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--connect", required = true, paramLabel = "HOST:PORT", converter = ConnectConverter.class,
+      description = "Server to connect to: 127.0.0.1:8443, [::1]:8443 or localhost:8443.")
+  InetSocketAddress connect;
+
+  @Option(names = "--mode", defaultValue = "vulnerable", converter = LabCommand.ModeConverter.class,
+      description = "vulnerable (OpenSSL 1.0.1f) or patched (1.0.1g). Default: ${DEFAULT-VALUE}.")
+  LabMode mode = LabMode.VULNERABLE;
+
+  @Option(names = "--server-name", paramLabel = "NAME", description = "SNI host name to send (default: the host of --connect when it is a name).")
+  String serverName;
+
+  @Option(names = "--timeout", defaultValue = "10", paramLabel = "SECONDS",
+      description = "Give up when the server sends nothing for this long. Default: ${DEFAULT-VALUE}.")
+  int timeoutSeconds;
+
+  @Option(names = "--log", paramLabel = "FILE", description = "Append heartbeat JSON lines to FILE instead of stdout.")
+  Path log;
+
+  public LabClientCommand() {}
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec != null ? spec.commandLine().getErr() : new PrintWriter(System.err, true);
+    String sni = serverName != null ? serverName : connect.getHostString();
+    try (OutputStream logStream = log != null
+        ? Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND)
+        : new java.io.FilterOutputStream(System.out) {
+          @Override
+          public void close() throws IOException {
+            flush(); // stdout stays open
+          }
+        }) {
+      LabClient client = LabClient.of(mode, sni, Duration.ofSeconds(timeoutSeconds), logStream);
+      LabClient.Outcome outcome = client.connect(connect);
+      err.println("lab client: " + outcome.heartbeatsAnswered() + " heartbeat request(s) answered, "
+          + outcome.bytesOverread() + " bytes from past the requests (mode " + mode.label() + "); " + outcome.reason());
+      err.flush();
+      return 0;
+    } catch (IOException e) {
+      err.println("lab client: cannot connect to " + LabServer.describe(connect) + ": " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+  }
+
+  static final class ConnectConverter implements ITypeConverter<InetSocketAddress> {
+    @Override
+    public InetSocketAddress convert(String value) {
+      int colon = value.lastIndexOf(':');
+      if (colon <= 0) {
+        throw new TypeConversionException("connect address '" + value + "' is not HOST:PORT");
+      }
+      String host = value.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      int port;
+      try {
+        port = Integer.parseInt(value.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        port = -1;
+      }
+      if (port < 1 || port > 65535) {
+        throw new TypeConversionException("connect address '" + value + "' has port '" + value.substring(colon + 1)
+            + "'; expected 1..65535");
+      }
+      InetSocketAddress address = new InetSocketAddress(host, port);
+      if (address.isUnresolved()) {
+        throw new TypeConversionException("connect host '" + host + "' does not resolve");
+      }
+      return address;
+    }
+  }
+}
