@@ -1,5 +1,6 @@
 package io.heartguard.cli;
 
+import io.heartguard.guard.GuardCommand;
 import io.heartguard.lab.LabCommand;
 import io.heartguard.scan.cli.ScanCommand;
 import io.heartguard.sensor.SensorCommand;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Command;
       ScanCommand.class,
       LabCommand.class,
       SensorCommand.class,
+      GuardCommand.class,
       ReportCommand.class,
       SelfTestCommand.class,
       CommandLine.HelpCommand.class
