@@ -94,7 +94,9 @@ echo "flatness: -Xmx64m on $BIG..." >&2
 read -r SM_W SM_C SM_K SM_F < <(RUNS=1 measure "$JAVA" -Xmx64m -Xlog:gc:file="$OUT/gc-xmx64m.log" -cp "$CP" SensorMain -r "$BIG")
 
 if [ "${JMH:-}" = 1 ]; then
-  bench/sensor/jmh.sh -rf json -rff "$PWD/$OUT/jmh-sensor.json" >"$OUT/jmh.txt" 2>&1
+  echo "JMH..." >&2
+  bench/sensor/jmh.sh -rf json -rff "$PWD/$OUT/jmh-sensor.json" >"$OUT/jmh.txt" 2>&1 \
+    || echo "JMH failed (see $OUT/jmh.txt); reporting the last JMH result, if any" >&2
 fi
 JMH_LINE="not run (JMH=1 bench/sensor/run.sh, or bench/sensor/jmh.sh)"
 if [ -s "$OUT/jmh-sensor.json" ]; then

@@ -1,5 +1,6 @@
 package io.heartguard.cli;
 
+import io.heartguard.clienttest.ClientTestCommand;
 import io.heartguard.guard.GuardCommand;
 import io.heartguard.lab.LabCommand;
 import io.heartguard.scan.cli.ScanCommand;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Command;
       LabCommand.class,
       SensorCommand.class,
       GuardCommand.class,
+      ClientTestCommand.class,
       ReportCommand.class,
       SelfTestCommand.class,
       CommandLine.HelpCommand.class

@@ -28,7 +28,8 @@ public final class EveJsonWriter implements AlertSink, Closeable, Flushable {
   public EveJsonWriter(OutputStream out) {
     this.out = out;
     try {
-      this.json = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)
+      // No separator between root values: one alert per line, nothing before its brace (JSON Lines).
+      this.json = new JsonFactory().setRootValueSeparator(null).createGenerator(out, JsonEncoding.UTF8)
           .configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -53,11 +53,13 @@ public final class HeartbleedCheck implements Scanner {
   }
 
   private ScanResult run(Target target, ScanOptions options, StartTls starttls, Deadline deadline, Builder result) {
-    InetAddress address;
-    try {
-      address = InetAddress.getByName(target.host());
-    } catch (UnknownHostException e) {
-      return result.finish(Verdict.INCONCLUSIVE, "cannot resolve " + target.host());
+    InetAddress address = target.address(); // resolved by the target space: connect there, SNI stays the name
+    if (address == null) {
+      try {
+        address = InetAddress.getByName(target.host());
+      } catch (UnknownHostException e) {
+        return result.finish(Verdict.INCONCLUSIVE, "cannot resolve " + target.host());
+      }
     }
     result.address = address.getHostAddress();
     InetSocketAddress socketAddress = new InetSocketAddress(address, target.port());

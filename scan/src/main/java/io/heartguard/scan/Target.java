@@ -9,8 +9,11 @@ import java.util.regex.Pattern;
  * One server to check, as the user wrote it ({@code input}) and as parsed: a host name or address literal (IPv6
  * without its brackets) and a port. Accepts {@code host}, {@code host:port}, {@code 192.0.2.1:8443},
  * {@code [::1]:443}, a bare {@code ::1}, and {@code https://host[:port][/path]}; the port defaults to 443.
+ *
+ * @param address where to connect when the target space already resolved it (a name checks each of its addresses
+ *     with the name as SNI), or null to resolve {@code host} at check time
  */
-public record Target(String input, String host, int port) {
+public record Target(String input, String host, int port, InetAddress address) {
   public static final int DEFAULT_PORT = 443;
 
   /** RFC 1123 labels; underscores are tolerated because real internal names carry them. */
@@ -26,6 +29,11 @@ public record Target(String input, String host, int port) {
     if (host.isEmpty()) {
       throw new IllegalArgumentException("empty host");
     }
+  }
+
+  /** A target resolved at check time. */
+  public Target(String input, String host, int port) {
+    this(input, host, port, null);
   }
 
   /** Parses a target string; the exception's message says what was wrong, for a one-line usage error. */
