@@ -212,3 +212,59 @@ start_mariadb() {
       --ssl-cert="$base/cert.pem" --ssl-key="$base/key.pem" --skip-log-bin >/dev/null 2>&1 &
   listening 13306 || { log "mariadb: not listening, see $d/error.log"; return 1; }
 }
+
+start_prosody() {
+  local d=$base/prosody
+  if up 15222 && up 15269; then return 0; fi
+  command -v prosody >/dev/null || { log "prosody: not installed"; return 1; }
+  mkdir -p "$d/data"
+  chown prosody "$d/data" 2>/dev/null || true
+  install -o prosody -m 600 "$base/key.pem" "$d/key.pem" 2>/dev/null || install -m 600 "$base/key.pem" "$d/key.pem"
+  cat >"$d/prosody.cfg.lua" <<CONF
+pidfile = "$base/prosody.pid"
+data_path = "$d/data"
+log = { info = "$d/prosody.log", error = "$d/prosody.log" }
+interfaces = { "127.0.0.1" }
+c2s_ports = { 15222 }
+s2s_ports = { 15269 }
+c2s_direct_tls_ports = { }
+s2s_direct_tls_ports = { }
+modules_enabled = { "tls", "saslauth", "dialback", "disco", "posix" }
+c2s_require_encryption = true
+s2s_require_encryption = true
+ssl = { certificate = "$base/cert.pem", key = "$d/key.pem" }
+VirtualHost "localhost"
+CONF
+  chmod 644 "$d/prosody.cfg.lua"
+  # As root, prosody drops to its own user itself (the posix module); the Debian package creates that user.
+  nohup prosody --config "$d/prosody.cfg.lua" -F >"$d/stdout.log" 2>&1 &
+  listening 15222 && listening 15269 || { log "prosody: not listening, see $d/prosody.log"; return 1; }
+}
+
+start_postfix() {
+  local d=$base/postfix
+  if up 11025; then return 0; fi
+  command -v postfix >/dev/null || { log "postfix: not installed"; return 1; }
+  mkdir -p "$d/spool" "$d/data"
+  chown postfix "$d/data"
+  # A private instance: its own main.cf and master.cf (smtpd only, on the test port, not chrooted).
+  cat >"$d/main.cf" <<CONF
+compatibility_level = 3.6
+queue_directory = $d/spool
+data_directory = $d/data
+mail_owner = postfix
+setgid_group = postdrop
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+myhostname = mx.heartguard.invalid
+mydestination =
+relay_domains =
+maillog_file = $d/maillog
+smtpd_tls_cert_file = $base/cert.pem
+smtpd_tls_key_file = $base/key.pem
+smtpd_tls_security_level = may
+CONF
+  sed -e 's/^smtp \{1,\}inet .*/127.0.0.1:11025 inet n - n - - smtpd/' /etc/postfix/master.cf >"$d/master.cf"
+  postfix -c "$d" start >"$d/start.log" 2>&1 || { log "postfix: did not start, see $d/start.log"; return 1; }
+  listening 11025 || { log "postfix: not listening, see $d/maillog"; return 1; }
+}

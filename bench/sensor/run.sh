@@ -79,7 +79,7 @@ TS_HB=$(awk -F'\t' '$2 != ""' "$OUT/stdout.txt" | wc -l)
 after_gc() {
   local sizes
   sizes=$(grep -o '[0-9]*M->[0-9]*M' "$1" | sed 's/.*->//; s/M//' | sort -n)
-  [ -n "$sizes" ] || { echo "no collection"; return; }
+  [ -n "$sizes" ] || { echo "not measured: no collection was needed"; return; }
   echo "$(echo "$sizes" | head -1)..$(echo "$sizes" | tail -1) MB over $(echo "$sizes" | wc -l) collections"
 }
 FLAT=()

@@ -1,6 +1,5 @@
 package io.heartguard.scan.cli;
 
-import io.heartguard.scan.Target;
 import io.heartguard.scan.starttls.StartTlsMode;
 import io.heartguard.wire.record.ProtocolVersion;
 import java.time.Duration;
@@ -11,17 +10,6 @@ import picocli.CommandLine.TypeConversionException;
 /** picocli converters: a bad value becomes a one-line usage error (exit code 2). */
 final class Converters {
   private Converters() {}
-
-  static final class TargetConverter implements ITypeConverter<Target> {
-    @Override
-    public Target convert(String value) {
-      try {
-        return Target.parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new TypeConversionException(e.getMessage());
-      }
-    }
-  }
 
   /** "5" (seconds), "5s", "1500ms", "1m", or ISO-8601 "PT5S". */
   static final class DurationConverter implements ITypeConverter<Duration> {

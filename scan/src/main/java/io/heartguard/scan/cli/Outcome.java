@@ -26,9 +26,19 @@ final class Outcome implements ResultSink {
 
   @Override
   public void accept(ScanResult result) throws IOException {
+    tally(result);
+    next.accept(result);
+  }
+
+  @Override
+  public void accept(long position, ScanResult result) throws IOException {
+    tally(result);
+    next.accept(position, result);
+  }
+
+  private void tally(ScanResult result) {
     vulnerable |= result.verdict() == Verdict.VULNERABLE;
     inconclusive |= result.verdict() == Verdict.INCONCLUSIVE;
-    next.accept(result);
   }
 
   int exitCode() {

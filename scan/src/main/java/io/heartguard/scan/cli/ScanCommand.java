@@ -2,27 +2,21 @@ package io.heartguard.scan.cli;
 
 import io.heartguard.scan.HeartbleedCheck;
 import io.heartguard.scan.ScanOptions;
-import io.heartguard.scan.Target;
 import io.heartguard.scan.engine.ResultSink;
-import io.heartguard.scan.engine.ScanEngine;
-import io.heartguard.scan.engine.TargetList;
-import io.heartguard.scan.starttls.StartTls;
 import io.heartguard.scan.starttls.StartTlsMode;
 import io.heartguard.wire.record.ProtocolVersion;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code heartguard scan}: checks TLS servers for Heartbleed. */
@@ -40,9 +34,8 @@ public final class ScanCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Parameters(arity = "1..*", paramLabel = "TARGET", converter = Converters.TargetConverter.class,
-      description = "host, host:port, 192.0.2.1:8443, [::1]:443 or https://host[:port]/ (port 443 by default)")
-  private List<Target> targets;
+  @Mixin
+  private TargetOptions targets = new TargetOptions();
 
   @Option(names = "--json", description = "one JSON object per target and line (docs/SCAN-JSON.md)")
   private boolean json;
@@ -65,8 +58,8 @@ public final class ScanCommand implements Callable<Integer> {
           + " well-known port (25/587 smtp, 143 imap, 5432 postgres, ...), plain TLS on other ports (default: plain TLS)"})
   private StartTlsMode starttls = StartTlsMode.NONE;
 
-  @Option(names = "--concurrency", paramLabel = "N", description = "targets checked at once (default: 16)")
-  private int concurrency = ScanEngine.DEFAULT_CONCURRENCY;
+  @Mixin
+  private RunOptions run = new RunOptions();
 
   @Option(names = "--dump", paramLabel = "FILE",
       description = "AUTHORIZED TESTING ONLY: on a vulnerable target, send --dump-requests requests that each leak"
@@ -88,32 +81,32 @@ public final class ScanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    if (concurrency < 1) {
-      throw new ParameterException(spec.commandLine(), "--concurrency must be at least 1, got " + concurrency);
-    }
     if (dumpRequests < 1) {
       throw new ParameterException(spec.commandLine(), "--dump-requests must be at least 1, got " + dumpRequests);
     }
-    if (dump != null && targets.size() != 1) {
-      throw new ParameterException(spec.commandLine(), "--dump takes exactly one target, got " + targets.size());
+    int given = targets.arguments.size() + targets.lists.size();
+    if (dump != null && (given != 1 || targets.arguments.contains("-"))) {
+      // Checked before the dump file is created; ScanRun checks again once a block's size is known.
+      throw new ParameterException(spec.commandLine(), "--dump takes exactly one target, got " + given);
+    }
+    if (json && run.csv) {
+      throw new ParameterException(spec.commandLine(), "--json and --csv exclude each other; choose one");
     }
     ScanOptions options = ScanOptions.defaults().withTimeout(timeout)
         .withConnectTimeout(connectTimeout.compareTo(timeout) > 0 ? timeout : connectTimeout)
         .withVersions(versionOnly == null ? ScanOptions.ALL_VERSIONS : List.of(versionOnly))
         .withStartTls(starttls);
-    if (starttls.protocol() != null) {
-      targets = withDefaultPort(targets, starttls.protocol());
-    }
     LeakFile leakFile = openDump();
     if (leakFile != null) {
       options = options.withDump(leakFile, dumpRequests);
     }
     PrintWriter out = spec.commandLine().getOut();
-    Outcome outcome = new Outcome(json ? JsonSink.to(out) : new TableReport(out, sourceOrder(), debug));
-    try (leakFile; outcome) {
-      new ScanEngine(new HeartbleedCheck(), options, concurrency).run(new TargetList(targets), outcome);
+    ScanRun.Report report = order -> json ? JsonSink.to(out) : run.csv ? new CsvReport(out) : new TableReport(out, order, debug);
+    try (leakFile) {
+      // Many targets: the target space, the engine, --db and the progress line live in ScanRun.
+      return new ScanRun(spec.commandLine()).execute(targets, run, starttls, options, new HeartbleedCheck(),
+          dump != null, report, System.in);
     }
-    return outcome.exitCode();
   }
 
   private LeakFile openDump() {
@@ -125,19 +118,6 @@ public final class ScanCommand implements Callable<Integer> {
     } catch (IOException e) {
       throw new ParameterException(spec.commandLine(), "cannot write --dump file " + dump + ": " + e.getMessage());
     }
-  }
-
-  /** "mail.example.com" with --starttls smtp means port 25, not 443. */
-  private static List<Target> withDefaultPort(List<Target> given, StartTls protocol) {
-    return given.stream().map(t -> Target.parse(t.input(), protocol.defaultPort())).toList();
-  }
-
-  private Map<Target, Integer> sourceOrder() {
-    Map<Target, Integer> order = new HashMap<>();
-    for (int i = 0; i < targets.size(); i++) {
-      order.putIfAbsent(targets.get(i), i);
-    }
-    return order;
   }
 
   /** Keeps Jackson out of a table run: the JSON report's class is loaded only from here. */

@@ -10,7 +10,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The default output: one row per target in the order given, then the certificate of each and any warnings; with
@@ -22,11 +21,11 @@ final class TableReport implements ResultSink {
   private static final String[] HEADER = {"TARGET", "VERDICT", "TLS", "PROTOCOL", "CIPHER", "HEARTBEAT", "LEAKED", "TIME", "REASON"};
 
   private final PrintWriter out;
-  private final Map<Target, Integer> order;
+  private final Comparator<Target> order;
   private final boolean evidence;
   private final List<ScanResult> results = new ArrayList<>();
 
-  TableReport(PrintWriter out, Map<Target, Integer> order, boolean evidence) {
+  TableReport(PrintWriter out, Comparator<Target> order, boolean evidence) {
     this.out = out;
     this.order = order;
     this.evidence = evidence;
@@ -39,12 +38,12 @@ final class TableReport implements ResultSink {
 
   @Override
   public void close() {
-    results.sort(Comparator.comparingInt(r -> order.getOrDefault(r.target(), Integer.MAX_VALUE)));
+    results.sort(Comparator.comparing(ScanResult::target, order));
     List<String[]> rows = new ArrayList<>();
     rows.add(HEADER);
     for (ScanResult r : results) {
       rows.add(new String[] {
-          r.target().input(),
+          label(r.target()),
           r.verdict().name(),
           r.tlsVersion() == null ? "-" : r.tlsVersion().displayName(),
           r.protocol(),
@@ -70,25 +69,36 @@ final class TableReport implements ResultSink {
     for (ScanResult r : results) {
       CertificateFacts c = r.certificate();
       if (c != null) {
-        out.println(r.target().input() + ": certificate " + c.subject() + ", issued by " + c.issuer() + ", valid "
+        out.println(label(r.target()) + ": certificate " + c.subject() + ", issued by " + c.issuer() + ", valid "
             + DAY.format(c.notBefore()) + " to " + DAY.format(c.notAfter())
             + (c.issuedAfterDisclosure() ? ", issued after the disclosure" : ", issued BEFORE the disclosure"));
       }
       if (r.dump() != null) {
-        out.println(r.target().input() + ": dump: " + r.dump().bytes() + " bytes from " + r.dump().responses()
+        out.println(label(r.target()) + ": dump: " + r.dump().bytes() + " bytes from " + r.dump().responses()
             + " responses written to the dump file, " + r.dump().printableStrings() + " printable strings, "
             + (r.dump().privateKeyHeaderSeen() ? "a PEM private-key header SEEN" : "no PEM private-key header"));
       }
       for (String warning : r.warnings()) {
-        out.println("warning: " + r.target().input() + ": " + warning);
+        out.println("warning: " + label(r.target()) + ": " + warning);
       }
       if (evidence) {
         for (String line : r.evidence()) {
-          out.println("  " + r.target().input() + ": " + line);
+          out.println("  " + label(r.target()) + ": " + line);
         }
       }
     }
     out.flush();
+  }
+
+  /**
+   * The row's target: an address as host:port (one row of a block each), a name as written with the address it
+   * resolved to when it has one (a name has a row per address).
+   */
+  static String label(Target t) {
+    if (t.address() == null) {
+      return t.input();
+    }
+    return t.isAddressLiteral() ? t.authority() : t.input() + " (" + t.address().getHostAddress() + ")";
   }
 
   private static String pad(String s, int width) {

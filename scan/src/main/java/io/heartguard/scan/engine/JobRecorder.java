@@ -41,8 +41,9 @@ public final class JobRecorder implements ResultSink, DoneTargets {
     if (position != ScanEngine.UNNUMBERED) {
       return point.isDone(position);
     }
-    return target.address() != null
-        && store.isDone(jobId(), target.host(), target.address().getHostAddress(), target.port());
+    // A name that did not resolve was stored with a null address; the store matches that too.
+    return store.isDone(jobId(), target.host(),
+        target.address() == null ? null : target.address().getHostAddress(), target.port());
   }
 
   @Override

@@ -73,8 +73,8 @@ class ScanCommandTest {
     int code = run("example.com:99999");
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("scan: Invalid value for positional parameter at index 0..* (TARGET):"
-        + " 'example.com:99999': port 99999 is not in 1..65535 (see --help)" + System.lineSeparator());
+    assertThat(err.toString()).isEqualTo(
+        "scan: bad port 99999 in \"example.com:99999\": ports are 1..65535 (see --help)" + System.lineSeparator());
     assertThat(out.toString()).isEmpty();
   }
 

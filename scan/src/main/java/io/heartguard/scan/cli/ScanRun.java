@@ -1,0 +1,244 @@
+package io.heartguard.scan.cli;
+
+import io.heartguard.scan.ScanOptions;
+import io.heartguard.scan.Scanner;
+import io.heartguard.scan.Target;
+import io.heartguard.scan.engine.DoneTargets;
+import io.heartguard.scan.engine.JobRecorder;
+import io.heartguard.scan.engine.RateLimiter;
+import io.heartguard.scan.engine.ResultSink;
+import io.heartguard.scan.engine.ScanEngine;
+import io.heartguard.scan.starttls.StartTlsMode;
+import io.heartguard.store.ResultStore;
+import io.heartguard.store.ResumePoint;
+import io.heartguard.store.StoreException;
+import io.heartguard.targets.PortList;
+import io.heartguard.targets.TargetSource;
+import io.heartguard.targets.TargetSpace;
+import io.heartguard.targets.TargetSyntaxException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * One {@code heartguard scan} over many targets: builds the target space (or rebuilds a resumed job's), opens the
+ * database, runs the engine with the report, the database and the progress line as sinks, and on Ctrl-C stops
+ * taking targets, lets the checks in flight finish within the grace, and flushes everything before the JVM exits.
+ */
+final class ScanRun {
+  private static final DateTimeFormatter JOB_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+  /** How long a shutdown hook waits for the run to flush, beyond the engine's grace. */
+  private static final long FLUSH_MILLIS = 10_000;
+
+  /** The report on stdout, given the order a table sorts rows in. */
+  interface Report {
+    ResultSink open(Comparator<Target> order) throws IOException;
+  }
+
+  private final CommandLine cmd;
+  private final PrintWriter err;
+
+  ScanRun(CommandLine cmd) {
+    this.cmd = cmd;
+    this.err = cmd.getErr();
+  }
+
+  int execute(TargetOptions given, RunOptions run, StartTlsMode starttls, ScanOptions options, Scanner scanner,
+      boolean oneTargetOnly, Report report, InputStream stdin) throws IOException, InterruptedException {
+    validate(given, run);
+    ResultStore store = run.db == null ? null : open(run.db);
+    try {
+      Plan plan = plan(given, run, starttls, store, stdin);
+      if (oneTargetOnly && plan.space.size() != 1) {
+        throw usage("--dump takes exactly one target, got " + plan.space.size());
+      }
+      return scan(plan, run, options, scanner, store, report);
+    } finally {
+      if (store != null) {
+        store.close();
+      }
+    }
+  }
+
+  /** The targets, their seed and, with --db, the job they belong to. */
+  private record Plan(JobTargets targets, TargetSpace space, ResumePoint point) {}
+
+  private Plan plan(TargetOptions given, RunOptions run, StartTlsMode starttls, ResultStore store, InputStream stdin) {
+    try {
+      JobTargets targets;
+      long seed;
+      ResumePoint point = null;
+      if (run.resume != null) {
+        point = store.resume(run.resume);
+        targets = JobTargets.decode(point.job().targetSpec());
+        seed = point.job().seed();
+      } else {
+        PortList ports = given.ports != null ? PortList.parse(given.ports)
+            : starttls.protocol() != null ? PortList.of(starttls.protocol().defaultPort()) : PortList.DEFAULT;
+        targets = JobTargets.of(given.arguments, given.lists, ports, given.excludes, given.excludeLists, stdin);
+        seed = given.seed != null ? given.seed : new SplittableRandom().nextLong();
+      }
+      TargetSpace space = targets.space(seed);
+      if (space.isEmpty()) {
+        throw usage("no targets left to check: the exclusions cover them all");
+      }
+      if (store != null && point == null) {
+        String name = run.job != null ? run.job : generatedJobName();
+        point = store.createJob(name, targets.encode(), seed);
+        err.println("scan: job " + name + " in " + store.name());
+      } else if (point != null) {
+        err.println("scan: resuming job " + point.job().id() + " in " + store.name() + ": " + point.doneCount()
+            + " targets already checked");
+      }
+      if (given.seed == null && run.resume == null && space.numericSize() > 1) {
+        err.println("scan: seed " + seed + " (repeat this order with --seed " + seed + ")");
+      }
+      err.flush();
+      return new Plan(targets, space, point);
+    } catch (TargetSyntaxException | StoreException | IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  private int scan(Plan plan, RunOptions run, ScanOptions options, Scanner scanner, ResultStore store, Report report)
+      throws IOException, InterruptedException {
+    ScanEngine engine = new ScanEngine(scanner, options, run.concurrency)
+        .retries(run.retries, ScanEngine.DEFAULT_BACKOFF);
+    if (run.rate != null) {
+      engine.rate(RateLimiter.perSecond(run.rate));
+    }
+    List<ResultSink> sinks = new ArrayList<>();
+    sinks.add(report.open(order(plan.targets)));
+    JobRecorder recorder = null;
+    if (store != null) {
+      recorder = new JobRecorder(store, plan.point, Clock.systemUTC());
+      sinks.add(recorder);
+      engine.skipping(recorder);
+    } else {
+      engine.skipping(DoneTargets.NONE);
+    }
+    Outcome outcome = new Outcome(ResultSink.all(sinks));
+    CountDownLatch flushed = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      engine.stop();
+      try {
+        flushed.await(ScanEngine.DEFAULT_GRACE.toMillis() + FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "heartguard-scan-interrupt");
+    Runtime.getRuntime().addShutdownHook(hook);
+    ScanEngine.Run result;
+    try {
+      try (TargetSource source = plan.space.open();
+          ProgressLine progress = showProgress(run) ? ProgressLine.start(err, () -> counts(engine, source)) : null;
+          outcome) {
+        result = engine.run(source, outcome);
+      }
+      if (store != null && result.exhausted()) {
+        store.finish(plan.point.job().id(), result.numbered());
+      }
+      if (!result.exhausted()) {
+        err.println("scan: stopped after " + result.checked() + " checks" + (store == null ? ""
+            : "; continue with: heartguard scan --db " + run.db + " --resume " + plan.point.job().id()));
+        err.flush();
+      }
+    } finally {
+      flushed.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // The JVM is shutting down (Ctrl-C): the hook is running and has just been released.
+      }
+    }
+    return outcome.exitCode();
+  }
+
+  private static ProgressLine.Counts counts(ScanEngine engine, TargetSource source) {
+    ScanEngine.Progress p = engine.progress();
+    return new ProgressLine.Counts(p.done(), source.sizeHint().orElse(-1), p.vulnerable());
+  }
+
+  private static boolean showProgress(RunOptions run) {
+    return run.progress != null ? run.progress : ProgressLine.onTerminal();
+  }
+
+  /** Rows in the order their targets were given, then by address and port (a block's addresses in order). */
+  private static Comparator<Target> order(JobTargets targets) {
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < targets.targets().size(); i++) {
+      index.putIfAbsent(targets.targets().get(i), i);
+    }
+    Comparator<Target> byInput = Comparator.comparingInt(t -> index.getOrDefault(t.input(), Integer.MAX_VALUE));
+    return byInput.thenComparing(ScanRun::addressBytes, ScanRun::compareUnsigned).thenComparingInt(Target::port);
+  }
+
+  private static byte[] addressBytes(Target t) {
+    InetAddress a = t.address();
+    return a == null ? new byte[0] : a.getAddress();
+  }
+
+  private static int compareUnsigned(byte[] a, byte[] b) {
+    return a.length != b.length ? Integer.compare(a.length, b.length) : Arrays.compareUnsigned(a, b);
+  }
+
+  private void validate(TargetOptions given, RunOptions run) {
+    if (run.concurrency < 1) {
+      throw usage("--concurrency must be at least 1, got " + run.concurrency);
+    }
+    if (run.retries < 0) {
+      throw usage("--retries must be at least 0, got " + run.retries);
+    }
+    if (run.rate != null && !(run.rate > 0 && run.rate < Double.POSITIVE_INFINITY)) {
+      throw usage("--rate must be a positive number of checks a second, got " + run.rate);
+    }
+    if ((run.resume != null || run.job != null) && run.db == null) {
+      throw usage((run.resume != null ? "--resume" : "--job") + " needs --db, the database that holds the job");
+    }
+    if (run.resume != null && run.job != null) {
+      throw usage("--resume names the job already; give --job only to a new one");
+    }
+    if (run.resume != null && (given.given() || !given.excludes.isEmpty() || !given.excludeLists.isEmpty()
+        || given.ports != null || given.seed != null)) {
+      throw usage("--resume " + run.resume + " takes its targets, ports, exclusions and seed from the job; give none");
+    }
+    if (run.resume == null && !given.given()) {
+      throw usage("no targets: give TARGET arguments, -iL FILE, or - to read them from stdin");
+    }
+  }
+
+  private ResultStore open(String db) {
+    try {
+      return ResultStore.open(db);
+    } catch (StoreException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  private static String generatedJobName() {
+    byte[] tag = new byte[2];
+    ThreadLocalRandom.current().nextBytes(tag);
+    return "scan-" + JOB_TIME.format(java.time.Instant.now()) + "-" + HexFormat.of().formatHex(tag);
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(cmd, message);
+  }
+}
