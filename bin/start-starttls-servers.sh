@@ -41,7 +41,7 @@ if [ "${1:-}" = "--stop" ]; then
   for f in "$base"/*.pid "$base"/*/*.pid; do [ -e "$f" ] && stop_pidfile "$f"; done
   [ -f "$base/postgres/data/postmaster.pid" ] && runuser -u postgres -- \
       "$(ls -d /usr/lib/postgresql/*/bin | sort -rV | head -1)/pg_ctl" -D "$base/postgres/data" -m fast -w stop >/dev/null
-  postfix -c "$base/postfix" stop 2>/dev/null
+  postfix -c "$base/postfix" stop >/dev/null 2>&1
   log "stopped"
   exit 0
 fi
@@ -221,7 +221,7 @@ start_prosody() {
   chown prosody "$d/data" 2>/dev/null || true
   install -o prosody -m 600 "$base/key.pem" "$d/key.pem" 2>/dev/null || install -m 600 "$base/key.pem" "$d/key.pem"
   cat >"$d/prosody.cfg.lua" <<CONF
-pidfile = "$base/prosody.pid"
+pidfile = "$d/prosody-own.pid"
 data_path = "$d/data"
 log = { info = "$d/prosody.log", error = "$d/prosody.log" }
 interfaces = { "127.0.0.1" }
@@ -238,6 +238,7 @@ CONF
   chmod 644 "$d/prosody.cfg.lua"
   # As root, prosody drops to its own user itself (the posix module); the Debian package creates that user.
   nohup prosody --config "$d/prosody.cfg.lua" -F >"$d/stdout.log" 2>&1 &
+  echo $! >"$base/prosody.pid"
   listening 15222 && listening 15269 || { log "prosody: not listening, see $d/prosody.log"; return 1; }
 }
 
@@ -259,12 +260,36 @@ inet_protocols = ipv4
 myhostname = mx.heartguard.invalid
 mydestination =
 relay_domains =
-maillog_file = $d/maillog
+maillog_file = /dev/stdout
 smtpd_tls_cert_file = $base/cert.pem
 smtpd_tls_key_file = $base/key.pem
 smtpd_tls_security_level = may
 CONF
   sed -e 's/^smtp \{1,\}inet .*/127.0.0.1:11025 inet n - n - - smtpd/' /etc/postfix/master.cf >"$d/master.cf"
-  postfix -c "$d" start >"$d/start.log" 2>&1 || { log "postfix: did not start, see $d/start.log"; return 1; }
-  listening 11025 || { log "postfix: not listening, see $d/maillog"; return 1; }
+  # start-fg (Postfix 3.3+): the master in the foreground, logging to stdout; without syslog, "postfix start" fails
+  # silently here.
+  nohup postfix -c "$d" start-fg >"$d/postfix.log" 2>&1 &
+  listening 11025 || { log "postfix: not listening, see $d/postfix.log"; return 1; }
 }
+
+started=()
+failed=()
+for server in dovecot vsftpd slapd postgres mariadb prosody postfix; do
+  if "start_$server"; then started+=("$server"); else failed+=("$server"); fi
+done
+up 11143 && echo "imap 11143"
+up 11110 && echo "pop3 11110"
+up 11024 && echo "lmtp 11024"
+up 14190 && echo "sieve 14190"
+up 11021 && echo "ftp 11021"
+up 11389 && echo "ldap 11389"
+up 15432 && echo "postgres 15432"
+up 13306 && echo "mysql 13306"
+up 15222 && echo "xmpp 15222"
+up 15269 && echo "xmpp-server 15269"
+up 11025 && echo "smtp 11025"
+if [ ${#failed[@]} -gt 0 ]; then
+  log "running: ${started[*]:-none}; FAILED: ${failed[*]}"
+  exit 1
+fi
+log "running: ${started[*]}"

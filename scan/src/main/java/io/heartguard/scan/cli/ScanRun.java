@@ -77,6 +77,8 @@ final class ScanRun {
     }
   }
 
+  private static final long SEED_WORTH_PRINTING = 256;
+
   /** The targets, their seed and, with --db, the job they belong to. */
   private record Plan(JobTargets targets, TargetSpace space, ResumePoint point) {}
 
@@ -107,7 +109,8 @@ final class ScanRun {
         err.println("scan: resuming job " + point.job().id() + " in " + store.name() + ": " + point.doneCount()
             + " targets already checked");
       }
-      if (given.seed == null && run.resume == null && space.numericSize() > 1) {
+      // Only a space larger than a /24 has an order worth repeating; a few named targets need no seed line.
+      if (given.seed == null && run.resume == null && space.numericSize() > SEED_WORTH_PRINTING) {
         err.println("scan: seed " + seed + " (repeat this order with --seed " + seed + ")");
       }
       err.flush();
