@@ -21,6 +21,15 @@ public final class FakeServers {
     return wrap(FakeServer.start(ServerPolicy.PATCHED));
   }
 
+  /**
+   * A server that first plays a STARTTLS dialog ({@link DialogScript}, by its name, e.g. "SMTP" or "FTP_500_OOPS"),
+   * then behaves like OpenSSL 1.0.1f (vulnerable) or 1.0.1g.
+   */
+  public static Running startTls(String dialogScript, boolean vulnerable) throws IOException {
+    return wrap(FakeServer.start(FakeServer.Config.of(vulnerable ? ServerPolicy.VULNERABLE : ServerPolicy.PATCHED)
+        .withPrelude(DialogScript.valueOf(dialogScript))));
+  }
+
   private static Running wrap(FakeServer server) {
     return new Running() {
       @Override
