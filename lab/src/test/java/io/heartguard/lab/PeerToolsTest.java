@@ -32,12 +32,19 @@ class PeerToolsTest {
   record Run(List<String> command, String output, int exitCode, long wallMillis, String labLog) {}
 
   private Run run(LabMode mode, Map<String, String> env, String... commandWithPortPlaceholder) throws Exception {
+    return run(mode, null, env, commandWithPortPlaceholder);
+  }
+
+  /** With {@code honeypot} non-null, the lab runs as the honeypot and its log holds one "attempt" line per heartbeat. */
+  private Run run(LabMode mode, HoneypotOptions honeypot, Map<String, String> env, String... commandWithPortPlaceholder)
+      throws Exception {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     List<String> command = new ArrayList<>();
     byte[] out;
     long wallMillis;
     int exitCode;
-    try (LabServer lab = LabServer.start(LabOptions.of(mode).withLog(log))) {
+    LabOptions options = LabOptions.of(mode).withLog(log);
+    try (LabServer lab = honeypot == null ? LabServer.start(options) : LabServer.start(options, honeypot)) {
       for (String arg : commandWithPortPlaceholder) {
         command.add(arg.replace("PORT", Integer.toString(lab.address().getPort())));
       }
@@ -66,7 +73,7 @@ class PeerToolsTest {
     StringBuilder envPrefix = new StringBuilder();
     env.forEach((k, v) -> envPrefix.append(k).append('=').append(v).append(' '));
     Path transcripts = Files.createDirectories(Path.of("target", "peer-tools"));
-    Files.writeString(transcripts.resolve(command.getFirst() + "-" + mode.label() + ".txt"), String.format(
+    Files.writeString(transcripts.resolve(command.getFirst() + "-" + (honeypot == null ? mode.label() : "honeypot") + ".txt"), String.format(
         "$ %s%s%n# mode %s, exit %d, %d ms%n%s", envPrefix, String.join(" ", command), mode.label(), exitCode,
         wallMillis, result.output()));
     return result;
@@ -136,5 +143,33 @@ class PeerToolsTest {
         "TLSv1.0 not vulnerable to heartbleed");
     assertThat(run.output()).doesNotContainPattern("(?m)^TLSv1\\.[0-2] vulnerable");
     assertThat(run.labLog().lines().filter(l -> l.contains("\"event\":\"heartbeat\""))).hasSize(3);
+  }
+
+  // The honeypot names each real tool from the shape of its probe and serves it a canary credential.
+
+  @Test
+  void honeypotRecognisesNmap() throws Exception {
+    Run run = run(LabMode.VULNERABLE, HoneypotOptions.defaults(), Map.of(), NMAP);
+    assertThat(run.output()).contains("State: VULNERABLE");
+    assertThat(attempts(run)).isNotEmpty().allSatisfy(line -> assertThat(line).contains("\"tool\":\"nmap\"")
+        .containsPattern("\"canary\":\"[^\"]+\""));
+  }
+
+  @Test
+  void honeypotRecognisesTestssl() throws Exception {
+    Run run = run(LabMode.VULNERABLE, HoneypotOptions.defaults(), Map.of(), TESTSSL);
+    assertThat(run.output()).containsPattern("Heartbleed \\(CVE-2014-0160\\)\\s+VULNERABLE");
+    assertThat(attempts(run)).isNotEmpty().allSatisfy(line -> assertThat(line).contains("\"tool\":\"testssl\""));
+  }
+
+  @Test
+  void honeypotRecognisesSslscan() throws Exception {
+    Run run = run(LabMode.VULNERABLE, HoneypotOptions.defaults(), Map.of(), sslscan());
+    assertThat(run.output()).contains("TLSv1.2 vulnerable to heartbleed");
+    assertThat(attempts(run)).isNotEmpty().allSatisfy(line -> assertThat(line).contains("\"tool\":\"sslscan\""));
+  }
+
+  private static List<String> attempts(Run run) {
+    return run.labLog().lines().filter(l -> l.contains("\"event\":\"attempt\"")).toList();
   }
 }
