@@ -73,7 +73,8 @@ class PeerToolsTest {
     StringBuilder envPrefix = new StringBuilder();
     env.forEach((k, v) -> envPrefix.append(k).append('=').append(v).append(' '));
     Path transcripts = Files.createDirectories(Path.of("target", "peer-tools"));
-    Files.writeString(transcripts.resolve(command.getFirst() + "-" + (honeypot == null ? mode.label() : "honeypot") + ".txt"), String.format(
+    String name = command.getFirst() + "-" + (honeypot == null ? mode.label() : "honeypot") + ".txt";
+    Files.writeString(transcripts.resolve(name), String.format(
         "$ %s%s%n# mode %s, exit %d, %d ms%n%s", envPrefix, String.join(" ", command), mode.label(), exitCode,
         wallMillis, result.output()));
     return result;
