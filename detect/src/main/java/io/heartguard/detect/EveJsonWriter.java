@@ -51,6 +51,14 @@ public final class EveJsonWriter implements AlertSink, Closeable, Flushable {
   }
 
   public void write(Alert a) throws IOException {
+    write(a, "allowed", null);
+  }
+
+  /**
+   * One alert line with what an inline device did about it: EVE's {@code alert.action} ("allowed" or "blocked") and,
+   * when {@code guardVerdict} is not null, a {@code guard.verdict} field naming the action taken.
+   */
+  public void write(Alert a, String action, String guardVerdict) throws IOException {
     FlowInfo flow = a.flow();
     Direction d = a.direction();
     json.writeStartObject();
@@ -65,7 +73,7 @@ public final class EveJsonWriter implements AlertSink, Closeable, Flushable {
     json.writeStringField("app_proto", flow.transport() == FlowInfo.Transport.UDP ? "dtls" : "tls");
     json.writeStringField("direction", d.eveName());
     json.writeObjectFieldStart("alert");
-    json.writeStringField("action", "allowed");
+    json.writeStringField("action", action);
     json.writeNumberField("signature_id", a.rule().signatureId());
     json.writeStringField("rule", a.rule().id());
     json.writeStringField("signature", a.reason());
@@ -86,6 +94,11 @@ public final class EveJsonWriter implements AlertSink, Closeable, Flushable {
     }
     json.writeNumberField("bytes_leaked", a.bytesLeaked());
     json.writeEndObject();
+    if (guardVerdict != null) {
+      json.writeObjectFieldStart("guard");
+      json.writeStringField("verdict", guardVerdict);
+      json.writeEndObject();
+    }
     json.writeEndObject();
     json.writeRaw('\n');
     json.flush();

@@ -41,25 +41,30 @@ public final class AlertLog implements AlertSink, AutoCloseable {
 
   /** One alert as a JSON object on one line. */
   public static String toJson(GuardAlert alert) {
+    String action = alert.verdict() == Verdict.FORWARD ? "allowed" : "blocked";
+    String verdict = alert.verdict().name().toLowerCase(Locale.ROOT);
     try {
-      ObjectNode event = switch (alert) {
-        case GuardAlert.Detection d -> detection(d);
-        case GuardAlert.PolicyHit p -> policyHit(p);
+      return switch (alert) {
+        case GuardAlert.Detection d -> detection(d, action, verdict);
+        case GuardAlert.PolicyHit p -> {
+          ObjectNode event = policyHit(p);
+          ((ObjectNode) event.get("alert")).put("action", action);
+          event.putObject("guard").put("verdict", verdict);
+          yield JSON.writeValueAsString(event);
+        }
       };
-      ((ObjectNode) event.get("alert")).put("action", alert.verdict() == Verdict.FORWARD ? "allowed" : "blocked");
-      event.putObject("guard").put("verdict", alert.verdict().name().toLowerCase(Locale.ROOT));
-      return JSON.writeValueAsString(event);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private static ObjectNode detection(GuardAlert.Detection d) throws IOException {
+  /** The detection engine's own EVE line, so the sensor and the guard can never disagree on the format. */
+  private static String detection(GuardAlert.Detection d, String action, String verdict) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream(512);
     try (EveJsonWriter writer = new EveJsonWriter(line)) {
-      writer.write(d.alert());
+      writer.write(d.alert(), action, verdict);
     }
-    return (ObjectNode) JSON.readTree(line.toByteArray());
+    return line.toString(StandardCharsets.UTF_8).strip();
   }
 
   private static ObjectNode policyHit(GuardAlert.PolicyHit p) {
