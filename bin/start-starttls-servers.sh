@@ -9,14 +9,14 @@
 # Ports (fixed, high, loopback only; the test reads the same table):
 #   imap 11143, pop3 11110, lmtp 11024, sieve 14190 (dovecot), ftp 11021 (vsftpd), ldap 11389 (slapd),
 #   postgres 15432 (a private cluster with ssl = on), mysql 13306 (mariadb), xmpp 15222 and xmpp-server 15269
-#   (prosody), smtp 11025 (postfix).
+#   (prosody), smtp 11025 (postfix), nntp 11119 (inn2).
 # Every server gets the same self-signed certificate (openssl req). They run a modern OpenSSL or GnuTLS, so they
 # prove the dialogs and the NOT_VULNERABLE path; the VULNERABLE path through each dialog is tested in-process.
 set -uo pipefail
 
 base=${HEARTGUARD_STARTTLS_DIR:-/tmp/heartguard-starttls}
-packages=(dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-managesieved vsftpd slapd ldap-utils mariadb-server
-  prosody postfix postgresql openssl)
+packages=(dovecot-imapd dovecot-pop3d dovecot-lmtpd dovecot-managesieved vsftpd slapd mariadb-server prosody postfix
+  inn2 postgresql openssl)
 
 log() { echo "start-starttls-servers: $*" >&2; }
 
@@ -39,6 +39,7 @@ stop_pidfile() {
 if [ "${1:-}" = "--stop" ]; then
   [ -f "$base/dovecot/run/master.pid" ] && doveadm -c "$base/dovecot/dovecot.conf" stop 2>/dev/null
   for f in "$base"/*.pid "$base"/*/*.pid; do [ -e "$f" ] && stop_pidfile "$f"; done
+  [ -f "$base/inn/run/innd.pid" ] && kill "$(cat "$base/inn/run/innd.pid")" 2>/dev/null
   [ -f "$base/postgres/data/postmaster.pid" ] && runuser -u postgres -- \
       "$(ls -d /usr/lib/postgresql/*/bin | sort -rV | head -1)/pg_ctl" -D "$base/postgres/data" -m fast -w stop >/dev/null
   postfix -c "$base/postfix" stop >/dev/null 2>&1
@@ -63,6 +64,12 @@ fi
 
 mkdir -p "$base"
 chmod 755 "$base"
+# inn2's post-installation script fails on a host whose name is not a resolvable FQDN (innconfval: "hostname does
+# not resolve or domain not set in inn.conf"): name a domain in its global configuration and configure it again.
+if dpkg-query -W -f='${Status}' inn2 2>/dev/null | grep -q "half-configured\|unpacked" && [ "$(id -u)" = 0 ]; then
+  grep -q '^domain:' /etc/news/inn.conf || sed -i 's/^#domain:.*/domain:                      heartguard.invalid/' /etc/news/inn.conf
+  DEBIAN_FRONTEND=noninteractive dpkg --configure inn2 >>"$base.apt.log" 2>&1 || log "inn2: dpkg --configure failed"
+fi
 if [ ! -f "$base/cert.pem" ]; then
   openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 3650 \
       -keyout "$base/key.pem" -out "$base/cert.pem" >/dev/null 2>&1 || { log "openssl req failed"; exit 2; }
@@ -217,29 +224,31 @@ start_prosody() {
   local d=$base/prosody
   if up 15222 && up 15269; then return 0; fi
   command -v prosody >/dev/null || { log "prosody: not installed"; return 1; }
+  id prosody >/dev/null 2>&1 || { log "prosody: no prosody user to run the server as"; return 1; }
   mkdir -p "$d/data"
-  chown prosody "$d/data" 2>/dev/null || true
-  install -o prosody -m 600 "$base/key.pem" "$d/key.pem" 2>/dev/null || install -m 600 "$base/key.pem" "$d/key.pem"
+  chmod 755 "$d"
+  chown prosody "$d/data"
+  install -o prosody -m 600 "$base/key.pem" "$d/key.pem"
   cat >"$d/prosody.cfg.lua" <<CONF
-pidfile = "$d/prosody-own.pid"
+pidfile = "$d/data/prosody.pid"
 data_path = "$d/data"
-log = { info = "$d/prosody.log", error = "$d/prosody.log" }
+log = { info = "$d/data/prosody.log" }
 interfaces = { "127.0.0.1" }
 c2s_ports = { 15222 }
 s2s_ports = { 15269 }
 c2s_direct_tls_ports = { }
 s2s_direct_tls_ports = { }
-modules_enabled = { "tls", "saslauth", "dialback", "disco", "posix" }
+modules_enabled = { "tls", "saslauth", "dialback", "disco" }
 c2s_require_encryption = true
 s2s_require_encryption = true
 ssl = { certificate = "$base/cert.pem", key = "$d/key.pem" }
 VirtualHost "localhost"
 CONF
   chmod 644 "$d/prosody.cfg.lua"
-  # As root, prosody drops to its own user itself (the posix module); the Debian package creates that user.
-  nohup prosody --config "$d/prosody.cfg.lua" -F >"$d/stdout.log" 2>&1 &
+  # Prosody refuses to run as root; in the foreground as its own user, no posix module needed.
+  nohup runuser -u prosody -- prosody --config "$d/prosody.cfg.lua" -F >"$d/stdout.log" 2>&1 &
   echo $! >"$base/prosody.pid"
-  listening 15222 && listening 15269 || { log "prosody: not listening, see $d/prosody.log"; return 1; }
+  listening 15222 && listening 15269 || { log "prosody: not listening, see $d/data/prosody.log"; return 1; }
 }
 
 start_postfix() {
@@ -272,9 +281,35 @@ CONF
   listening 11025 || { log "postfix: not listening, see $d/postfix.log"; return 1; }
 }
 
+start_inn() {
+  local d=$base/inn
+  if up 11119; then return 0; fi
+  [ -x /usr/lib/news/bin/rc.news ] && [ -f /etc/news/inn.conf ] || { log "inn2: not installed"; return 1; }
+  mkdir -p "$d/run"
+  chown news:news "$d/run"
+  chmod 755 "$d"
+  install -o news -m 600 "$base/key.pem" "$d/key.pem"
+  # A private inn.conf (INNCONF): the test port, loopback, its own run directory, TLS, and no load limit (a busy CI
+  # host would otherwise get "400 NNTP server unavailable").
+  grep -vE '^(domain|port|bindaddress|pathrun|nnrpdloadlimit|tlscertfile|tlskeyfile):' /etc/news/inn.conf >"$d/inn.conf"
+  cat >>"$d/inn.conf" <<CONF
+domain: heartguard.invalid
+port: 11119
+bindaddress: 127.0.0.1
+pathrun: $d/run
+nnrpdloadlimit: 0
+tlscertfile: $base/cert.pem
+tlskeyfile: $d/key.pem
+CONF
+  chmod 644 "$d/inn.conf"
+  # rc.news starts innd (and innwatch, controlchan) and returns; its children keep stdout open, so it goes to a file.
+  INNCONF=$d/inn.conf nohup runuser -u news -- /usr/lib/news/bin/rc.news >"$d/rc.news.log" 2>&1 &
+  listening 11119 || { log "inn2: not listening, see $d/rc.news.log"; return 1; }
+}
+
 started=()
 failed=()
-for server in dovecot vsftpd slapd postgres mariadb prosody postfix; do
+for server in dovecot vsftpd slapd postgres mariadb prosody postfix inn; do
   if "start_$server"; then started+=("$server"); else failed+=("$server"); fi
 done
 up 11143 && echo "imap 11143"
@@ -288,6 +323,7 @@ up 13306 && echo "mysql 13306"
 up 15222 && echo "xmpp 15222"
 up 15269 && echo "xmpp-server 15269"
 up 11025 && echo "smtp 11025"
+up 11119 && echo "nntp 11119"
 if [ ${#failed[@]} -gt 0 ]; then
   log "running: ${started[*]:-none}; FAILED: ${failed[*]}"
   exit 1

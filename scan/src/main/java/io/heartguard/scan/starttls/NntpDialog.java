@@ -13,6 +13,17 @@ enum NntpDialog implements Dialog {
     }
     conversation.sendLine("STARTTLS");
     NumericReply reply = NumericReply.read(conversation, "the reply to STARTTLS");
+    if (reply.code() == 401 && reply.lines().getFirst().toUpperCase(java.util.Locale.ROOT).contains("MODE-READER")) {
+      // RFC 3977 section 3.2.1: 401 names the capability that changes mode. INN's innd takes peers by default and
+      // hands a reader to nnrpd, which offers STARTTLS, only after MODE READER (RFC 3977 section 5.3).
+      conversation.sendLine("MODE READER");
+      NumericReply reader = NumericReply.read(conversation, "the reply to MODE READER");
+      if (reader.code() != 200 && reader.code() != 201) {
+        throw Dialog.refused("MODE READER answered " + reader.summary());
+      }
+      conversation.sendLine("STARTTLS");
+      reply = NumericReply.read(conversation, "the reply to STARTTLS");
+    }
     if (reply.code() != 382) {
       throw Dialog.refused(reply.summary()); // 580 cannot initiate TLS, 502 not offered
     }

@@ -111,6 +111,16 @@ class DialogTest {
   }
 
   @Test
+  void nntpInTransitModeSwitchesToReaderModeWhenAskedTo() throws Exception {
+    // INN's innd: a peer must say MODE READER before nnrpd, which speaks STARTTLS, takes over.
+    ScriptedTransport server = ScriptedTransport.text("200 news ready\r\n401 MODE-READER\r\n"
+        + "200 nnrpd ready (posting ok)\r\n382 Begin TLS negotiation now\r\n");
+
+    assertThat(StartTls.NNTP.negotiate(server, "h")).isEqualTo("382 Begin TLS negotiation now");
+    assertThat(server.writtenText()).isEqualTo("STARTTLS\r\nMODE READER\r\nSTARTTLS\r\n");
+  }
+
+  @Test
   void ircReadsPastNoticesTo670AndTakes421AsRefusal() throws Exception {
     ScriptedTransport server = ScriptedTransport.text(":irc NOTICE * :*** Checking Ident\r\n:irc 670 * :STARTTLS successful\r\n");
 
@@ -223,7 +233,7 @@ class DialogTest {
 
   @Test
   void postgresErrorResponseIsARefusalWithItsMessage() {
-    // 'E', length 40, fields S "FATAL", C "53300", M "sorry, too many clients already"... cut to fit: M only.
+    // 'E', an Int32 length (itself included), fields S "FATAL" and M "too many clients", each NUL-ended, a final NUL.
     byte[] fields = "SFATAL\0Mtoo many clients\0\0".getBytes(StandardCharsets.US_ASCII);
     byte[] message = java.nio.ByteBuffer.allocate(1 + 4 + fields.length).put((byte) 'E').putInt(4 + fields.length)
         .put(fields).array();

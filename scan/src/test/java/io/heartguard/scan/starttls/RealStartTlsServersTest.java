@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Each dialog against a real server from Debian's packages, started on 127.0.0.1 by bin/start-starttls-servers.sh
- * (the same port table). They run OpenSSL 3 or GnuTLS, which negotiate no heartbeat: these tests prove the dialog
+ * (the same port table): dovecot, vsftpd, slapd, PostgreSQL, MariaDB, prosody, postfix, inn2. They run OpenSSL 3 or GnuTLS, which negotiate no heartbeat: these tests prove the dialog
  * and the NOT_VULNERABLE path; the VULNERABLE path through each dialog is in StartTlsCheckTest. With CI=true a server
  * that is not listening fails the test; elsewhere it is skipped.
  */
@@ -38,7 +38,8 @@ class RealStartTlsServersTest {
       "mysql, 13306, mariadb",
       "xmpp, 15222, prosody",
       "xmpp-server, 15269, prosody",
-      "smtp, 11025, postfix"})
+      "smtp, 11025, postfix",
+      "nntp, 11119, inn2"})
   void aRealServerIsReachedThroughItsDialogAndNegotiatesNoHeartbeat(String protocol, int port, String server) {
     requireListening(port, server);
     // "localhost": XMPP addresses its stream to the name, and prosody serves the VirtualHost "localhost".
