@@ -1,5 +1,10 @@
 package io.heartguard.guard;
 
+import io.heartguard.scan.HeartbleedCheck;
+import io.heartguard.scan.ScanOptions;
+import io.heartguard.scan.ScanResult;
+import io.heartguard.scan.Target;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,7 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The guard between real peers on 127.0.0.1: nmap's ssl-heartbleed against the emulated 1.0.1f lab server,
+ * The guard between real peers on 127.0.0.1: nmap's ssl-heartbleed, testssl -H and heartguard scan against the
+ * emulated 1.0.1f lab server,
  * curl against openssl s_server, and an encrypted leak from a server built for the purpose.
  */
 class GuardAgainstRealPeersTest {
@@ -40,6 +46,38 @@ class GuardAgainstRealPeersTest {
       // The alert as it is logged: the engine's EVE line, marked blocked.
       assertThat(AlertLog.toJson(guard.alerts.getFirst())).contains("\"action\":\"blocked\"",
           "\"rule\":\"" + guard.alerts.getFirst().ruleId() + "\"", "\"guard\":{\"verdict\":\"reset\"}");
+    }
+  }
+
+  @Test
+  void testsslFindsTheLabServerVulnerableDirectlyButNotThroughTheGuard() throws Exception {
+    try (LabServer lab = LabServer.start(LabOptions.vulnerable().withoutLog());
+        GuardedLoopback guard = new GuardedLoopback(Endpoint.of(lab.address()))) {
+      String direct = testsslHeartbleed(lab.address().getPort());
+      String guarded = testsslHeartbleed(guard.address().getPort());
+
+      assertThat(direct).containsPattern("Heartbleed \\(CVE-2014-0160\\)\\s+VULNERABLE \\(NOT ok\\)");
+      assertThat(guarded).contains("Heartbleed (CVE-2014-0160)").doesNotContain("VULNERABLE (NOT ok)");
+      assertThat(guard.alerts).isNotEmpty()
+          .allSatisfy(a -> assertThat(a.ruleId()).isEqualTo("heartbleed_request_overflow"));
+    }
+  }
+
+  @Test
+  void heartguardScanFindsTheLabServerVulnerableDirectlyButNoLeakThroughTheGuard() throws Exception {
+    try (LabServer lab = LabServer.start(LabOptions.vulnerable().withoutLog());
+        GuardedLoopback guard = new GuardedLoopback(Endpoint.of(lab.address()))) {
+      HeartbleedCheck check = new HeartbleedCheck();
+      ScanResult direct = check.check(Target.parse("127.0.0.1:" + lab.address().getPort()), ScanOptions.defaults());
+      ScanResult guarded = check.check(Target.parse("127.0.0.1:" + guard.address().getPort()), ScanOptions.defaults());
+
+      assertThat(direct.verdict()).isEqualTo(io.heartguard.scan.Verdict.VULNERABLE);
+      // The guard resets the connection on the malformed request: no byte of memory comes back, and the scanner
+      // says honestly that it could not tell, rather than calling a still-vulnerable server fixed.
+      assertThat(guarded.verdict()).isEqualTo(io.heartguard.scan.Verdict.INCONCLUSIVE);
+      assertThat(guarded.bytesLeaked()).isZero();
+      assertThat(guarded.reason()).contains("reset");
+      assertThat(guard.alerts).extracting(GuardAlert::ruleId).containsOnly("heartbleed_request_overflow");
     }
   }
 
@@ -117,6 +155,11 @@ class GuardAgainstRealPeersTest {
   private static String nmapHeartbleed(int port) throws Exception {
     return ExternalProcess.run(List.of("nmap", "-Pn", "-n", "-p", String.valueOf(port), "--script", "ssl-heartbleed",
         "127.0.0.1"), 120);
+  }
+
+  private static String testsslHeartbleed(int port) throws Exception {
+    return ExternalProcess.run(List.of("testssl", "-H", "--quiet", "--color", "0", "--warnings", "batch", "--nodns",
+        "min", "--ip", "one", "127.0.0.1:" + port), 300);
   }
 
   private static void curl(String url, Path output) throws Exception {
