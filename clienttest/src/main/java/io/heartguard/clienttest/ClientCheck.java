@@ -2,6 +2,7 @@ package io.heartguard.clienttest;
 
 import io.heartguard.lab.Ja3Fingerprint;
 import io.heartguard.lab.ServerHelloFlight;
+import io.heartguard.lab.starttls.StartTlsDialogException;
 import io.heartguard.scan.HeartbeatOracle;
 import io.heartguard.scan.Verdict;
 import io.heartguard.wire.Bytes;
@@ -48,6 +49,8 @@ import java.util.SplittableRandom;
  * {@code ssl_init_wbio_buffer} too), which is why the oracle's two answers are both over 4 KB.
  */
 final class ClientCheck {
+  /** The host name STARTTLS greetings announce; RFC 2606's .invalid resolves nowhere. */
+  static final String SERVER_NAME = "client-test.heartguard.invalid";
   /** A ClientHello is at most 2^16 bytes in practice; nothing else is buffered before it. */
   private static final int MAX_HANDSHAKE_MESSAGE = 64 * 1024;
   /** Records after our flight that are not an answer (the client's own heartbeat requests) before we give up. */
@@ -82,7 +85,7 @@ final class ClientCheck {
       out = socket.getOutputStream();
       socket.setSoTimeout(remainingMillis());
       if (options.starttls() != null) {
-        options.starttls().serve(in, out);
+        options.starttls().serve(in, out, SERVER_NAME);
       }
       hello = readClientHello();
       if (hello == null) {

@@ -1,5 +1,6 @@
 package io.heartguard.clienttest;
 
+import io.heartguard.lab.starttls.StartTlsProtocol;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -33,8 +34,9 @@ public final class ClientTestCommand implements Callable<Integer> {
   InetSocketAddress listen;
 
   @Option(names = "--starttls", paramLabel = "PROTOCOL", converter = StartTlsConverter.class,
-      description = "Run the server side of a STARTTLS dialog first: smtp, imap, pop3, ftp, mysql, postgres.")
-  StartTlsServer starttls;
+      description = {"Run the server side of a STARTTLS dialog first: smtp, lmtp, imap, pop3, ftp, xmpp, xmpp-server,",
+          "ldap, postgres, mysql, nntp, irc or sieve."})
+  StartTlsProtocol starttls;
 
   @Option(names = "--once", description = "Exit after the first client, with its verdict as the exit code.")
   boolean once;
@@ -128,11 +130,11 @@ public final class ClientTestCommand implements Callable<Integer> {
     }
   }
 
-  static final class StartTlsConverter implements ITypeConverter<StartTlsServer> {
+  static final class StartTlsConverter implements ITypeConverter<StartTlsProtocol> {
     @Override
-    public StartTlsServer convert(String value) {
+    public StartTlsProtocol convert(String value) {
       try {
-        return StartTlsServer.fromLabel(value);
+        return StartTlsProtocol.parse(value);
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(e.getMessage());
       }

@@ -1,6 +1,7 @@
 package io.heartguard.clienttest;
 
 import io.heartguard.lab.LabIdentity;
+import io.heartguard.lab.starttls.StartTlsProtocol;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import java.util.Objects;
  * @param identity the certificate chain served (its key is never used: no handshake finishes)
  * @param seed seeds the heartbeat markers and the ServerHello random, for reproducible runs
  */
-public record ClientTestOptions(InetSocketAddress listen, StartTlsServer starttls, Path dumpFile, int dumpRequests,
+public record ClientTestOptions(InetSocketAddress listen, StartTlsProtocol starttls, Path dumpFile, int dumpRequests,
     Duration timeout, LabIdentity identity, long seed) {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   public static final int DEFAULT_DUMP_REQUESTS = 4;
@@ -45,7 +46,7 @@ public record ClientTestOptions(InetSocketAddress listen, StartTlsServer starttl
     return new ClientTestOptions(address, starttls, dumpFile, dumpRequests, timeout, identity, seed);
   }
 
-  public ClientTestOptions withStartTls(StartTlsServer protocol) {
+  public ClientTestOptions withStartTls(StartTlsProtocol protocol) {
     return new ClientTestOptions(listen, protocol, dumpFile, dumpRequests, timeout, identity, seed);
   }
 

@@ -96,6 +96,7 @@ class ClientTestCommandTest {
     int exit = new CommandLine(new ClientTestCommand()).setErr(new PrintWriter(err, true))
         .execute("--listen", "127.0.0.1:0", "--starttls", "gopher");
     assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).contains("STARTTLS protocol 'gopher' is none of smtp, imap, pop3, ftp, mysql, postgres");
+    assertThat(err.toString()).contains("STARTTLS protocol 'gopher' is none of smtp, lmtp, imap, pop3, ftp, xmpp, xmpp-server,"
+        + " ldap, postgres, mysql, nntp, irc, sieve");
   }
 }

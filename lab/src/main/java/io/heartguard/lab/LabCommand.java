@@ -1,5 +1,6 @@
 package io.heartguard.lab;
 
+import io.heartguard.lab.starttls.StartTlsProtocol;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -63,6 +64,11 @@ public final class LabCommand implements Callable<Integer> {
           "bytes served, the scanner it looks like) and a canary login unique to each source in the leaked memory."})
   boolean honeypot;
 
+  @Option(names = "--starttls", paramLabel = "PROTOCOL", converter = StartTlsConverter.class,
+      description = {"Speak this protocol's plaintext greeting and STARTTLS dialog before TLS: smtp, lmtp, imap, pop3,",
+          "ftp, xmpp, xmpp-server, ldap, postgres, mysql, nntp, irc or sieve."})
+  StartTlsProtocol starttls;
+
   @Option(names = "--source-bytes-per-second", paramLabel = "BYTES", defaultValue = "" + HoneypotOptions.DEFAULT_SOURCE_BYTES_PER_SECOND,
       description = "Honeypot: heartbeat bytes served to one source address per second. Default: ${DEFAULT-VALUE}.")
   long sourceBytesPerSecond;
@@ -79,11 +85,68 @@ public final class LabCommand implements Callable<Integer> {
       description = "Honeypot: to everyone together per minute. Default: ${DEFAULT-VALUE}.")
   long globalBytesPerMinute;
 
+  @Option(names = "--dtls",
+      description = {"Serve DTLS over UDP instead of TLS over TCP: OpenSSL 1.0.1f's DTLS 1.0 (or 1.0.1g's with --mode patched),",
+          "HelloVerifyRequest cookies, the Certificate fragmented to the MTU. Default --listen 127.0.0.1:4433."})
+  boolean dtls;
+
+  @Option(names = "--patched", description = "Same as --mode patched (OpenSSL 1.0.1g).")
+  boolean patched;
+
+  @Option(names = "--dtls-max-version", defaultValue = "1.0", paramLabel = "1.0|1.2",
+      description = "DTLS: the newest version answered: 1.0 as 1.0.1f, 1.2 as 1.0.2-beta1. Default: ${DEFAULT-VALUE}.")
+  String dtlsMaxVersion;
+
+  @Option(names = "--dtls-mtu", defaultValue = "" + io.heartguard.lab.dtls.LabDtlsOptions.DEFAULT_MTU, paramLabel = "BYTES",
+      description = "DTLS: the largest datagram of the server's flight. Default: ${DEFAULT-VALUE}.")
+  int dtlsMtu;
+
+  @Option(names = "--dtls-drop-first", defaultValue = "0", paramLabel = "N",
+      description = "DTLS: ignore the first N datagrams received, to watch a client retransmit. Default: ${DEFAULT-VALUE}.")
+  int dtlsDropFirst;
+
   public LabCommand() {}
+
+  /** {@code --dtls}: the UDP lab of io.heartguard.lab.dtls, with the options it shares with the TCP lab. */
+  private Integer callDtls(PrintWriter err) {
+    io.heartguard.lab.dtls.LabDtlsOptions options;
+    try {
+      if ((cert == null) != (key == null)) {
+        throw new IllegalArgumentException("--cert and --key go together; got only " + (cert != null ? "--cert" : "--key"));
+      }
+      boolean listenGiven = spec != null && spec.commandLine().getParseResult().hasMatchedOption("--listen");
+      options = io.heartguard.lab.dtls.LabDtlsOptions.of(patched ? LabMode.PATCHED : mode)
+          .withListen(listenGiven ? listen : ListenAddress.parse("127.0.0.1:4433"))
+          .withHeapSeed(heapSeed).withMtu(dtlsMtu).withDropped(dtlsDropFirst, 0)
+          .withMaxVersion(switch (dtlsMaxVersion) {
+            case "1.0" -> io.heartguard.wire.record.ProtocolVersion.DTLS1_0;
+            case "1.2" -> io.heartguard.wire.record.ProtocolVersion.DTLS1_2;
+            default -> throw new IllegalArgumentException("--dtls-max-version is 1.0 or 1.2, got " + dtlsMaxVersion);
+          });
+      if (cert != null) {
+        options = options.withIdentity(LabIdentity.load(cert, key));
+      }
+      if (log != null) {
+        options = options.withLog(java.nio.file.Files.newOutputStream(log, java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.APPEND), true);
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      err.println("lab: cannot start DTLS: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+    return io.heartguard.lab.dtls.LabDtlsServer.serveUntilStopped(options, err);
+  }
 
   @Override
   public Integer call() {
     PrintWriter err = spec != null ? spec.commandLine().getErr() : new PrintWriter(System.err, true);
+    if (dtls) {
+      return callDtls(err);
+    }
+    if (patched) {
+      mode = LabMode.PATCHED;
+    }
     LabServer server;
     try {
       server = LabServer.start(options(), honeypotOptions());
@@ -98,7 +161,7 @@ public final class LabCommand implements Callable<Integer> {
       stopped.countDown();
     }, "heartguard-lab-shutdown"));
     err.println("lab: listening on " + LabServer.describe(server.address()) + " (mode " + mode.label()
-        + (honeypot ? ", honeypot" : "") + ")");
+        + (honeypot ? ", honeypot" : "") + (starttls != null ? ", STARTTLS " + starttls.label() : "") + ")");
     err.flush();
     try {
       stopped.await();
@@ -131,6 +194,7 @@ public final class LabCommand implements Callable<Integer> {
     if (cert != null) {
       options = options.withIdentity(LabIdentity.load(cert, key));
     }
+    options = options.withStartTls(starttls);
     return log != null ? options.withLog(log) : options;
   }
 
@@ -142,6 +206,17 @@ public final class LabCommand implements Callable<Integer> {
         case "patched" -> LabMode.PATCHED;
         default -> throw new TypeConversionException("mode '" + value + "' is neither vulnerable nor patched");
       };
+    }
+  }
+
+  static final class StartTlsConverter implements ITypeConverter<StartTlsProtocol> {
+    @Override
+    public StartTlsProtocol convert(String value) {
+      try {
+        return StartTlsProtocol.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
     }
   }
 

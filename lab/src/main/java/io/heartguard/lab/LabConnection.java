@@ -1,5 +1,7 @@
 package io.heartguard.lab;
 
+import io.heartguard.lab.starttls.StartTlsDialogException;
+import io.heartguard.lab.starttls.StartTlsProtocol;
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.alert.Alert;
 import io.heartguard.wire.alert.AlertException;
@@ -24,9 +26,10 @@ import java.util.SplittableRandom;
 /**
  * One client of the lab, served on its own (virtual) thread with blocking reads. It plays OpenSSL 1.0.1f's server
  * side up to ServerHelloDone and then waits for ClientKeyExchange, answering heartbeats meanwhile through the 4 KB
- * handshake write buffer. Whatever the peer does, the connection ends with one log line and the server goes on.
- * Memory is bounded: one record (at most 5 + 2^14 + 2048 bytes), one handshake message (at most
- * {@link #MAX_HANDSHAKE_MESSAGE}), one heartbeat response (at most 3 + 65535 + 16 bytes).
+ * handshake write buffer; with a STARTTLS protocol set, its plaintext greeting and dialog come first. Whatever the
+ * peer does, the connection ends with one log line and the server goes on. Memory is bounded: one record (at most
+ * 5 + 2^14 + 2048 bytes), one handshake message (at most {@link #MAX_HANDSHAKE_MESSAGE}), one heartbeat response (at
+ * most 3 + 65535 + 16 bytes), one STARTTLS line or message (see {@code io.heartguard.lab.starttls}).
  */
 final class LabConnection implements Runnable {
   /** A ClientHello is at most 2^16 bytes of body in practice; nothing else is buffered before the flight. */
@@ -49,6 +52,8 @@ final class LabConnection implements Runnable {
   private ClientHello hello;
   /** The description of the last warning alert before the first heartbeat, -1 if none (masscan sends one). */
   private int warningAlert = -1;
+  /** Whether the connection deadline, not the read timeout, bounded the last read. */
+  private boolean deadlineFirst;
   /** Decided on the first heartbeat, then kept for the connection. */
   private ScannerGuess guess;
 
@@ -83,22 +88,19 @@ final class LabConnection implements Runnable {
   private String serve() throws IOException, RecordException, HandshakeException {
     InputStream in = socket.getInputStream();
     out = socket.getOutputStream();
+    if (context.startTls() != null) {
+      String refused = startTls(in);
+      if (refused != null) {
+        return refused;
+      }
+    }
     byte[] chunk = new byte[READ_CHUNK];
     while (true) {
-      long remainingMillis = (deadlineNanos - System.nanoTime()) / 1_000_000;
-      if (remainingMillis <= 0) {
-        return "connection deadline of " + context.connectionDeadline().toMillis() + " ms passed";
-      }
-      // Whichever comes first bounds this read, and names the reason if it expires.
-      boolean deadlineFirst = remainingMillis < context.readTimeout().toMillis();
-      socket.setSoTimeout((int) Math.min(context.readTimeout().toMillis(), remainingMillis));
       int n;
       try {
-        n = in.read(chunk);
+        n = read(in, chunk, 0, chunk.length);
       } catch (SocketTimeoutException e) {
-        return deadlineFirst
-            ? "connection deadline of " + context.connectionDeadline().toMillis() + " ms passed"
-            : "no bytes for " + context.readTimeout().toMillis() + " ms (read timeout)";
+        return timeoutReason();
       }
       if (n < 0) {
         return version == null ? "peer closed before a complete ClientHello" : "peer closed after ServerHelloDone";
@@ -111,6 +113,58 @@ final class LabConnection implements Runnable {
         }
       }
     }
+  }
+
+  /**
+   * The plaintext greeting and STARTTLS dialog, under the same read timeout and deadline as the TLS that follows.
+   * Returns null once the client may send its ClientHello, or why the connection ends.
+   */
+  private String startTls(InputStream in) throws IOException {
+    String label = context.startTls().label();
+    InputStream bounded = new InputStream() {
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return LabConnection.this.read(in, b, off, len);
+      }
+
+      @Override
+      public int available() throws IOException {
+        return in.available();
+      }
+    };
+    try {
+      context.startTls().serve(bounded, out, StartTlsProtocol.DEFAULT_SERVER_NAME);
+      return null;
+    } catch (StartTlsDialogException e) {
+      return "STARTTLS " + label + " dialog: " + e.getMessage();
+    } catch (SocketTimeoutException e) {
+      return timeoutReason() + " in the STARTTLS " + label + " dialog";
+    }
+  }
+
+  /** One read, bounded by whichever comes first: the read timeout or the connection deadline. */
+  private int read(InputStream in, byte[] b, int off, int len) throws IOException {
+    long remainingMillis = (deadlineNanos - System.nanoTime()) / 1_000_000;
+    deadlineFirst = remainingMillis < context.readTimeout().toMillis();
+    if (remainingMillis <= 0) {
+      throw new SocketTimeoutException("connection deadline passed");
+    }
+    socket.setSoTimeout((int) Math.min(context.readTimeout().toMillis(), remainingMillis));
+    return in.read(b, off, len);
+  }
+
+  /** Why the last read timed out: the deadline or the read timeout, whichever bounded it. */
+  private String timeoutReason() {
+    return deadlineFirst
+        ? "connection deadline of " + context.connectionDeadline().toMillis() + " ms passed"
+        : "no bytes for " + context.readTimeout().toMillis() + " ms (read timeout)";
   }
 
   /** ssl23_get_client_hello: only a TLS record carrying a ClientHello is accepted, anything else ends silently. */

@@ -1,5 +1,6 @@
 package io.heartguard.lab;
 
+import io.heartguard.lab.starttls.StartTlsProtocol;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param connectionDeadline how long any connection may live, so a slow drip cannot hold one open
  * @param maxConnections connections served at once; more are closed on accept
  * @param heapSeed decides the fake heap's garbage and planted secrets
+ * @param startTls the plaintext greeting and STARTTLS dialog spoken before TLS on every connection; null for plain TLS
  */
 public record LabOptions(
     LabMode mode,
@@ -30,7 +32,8 @@ public record LabOptions(
     Duration readTimeout,
     Duration connectionDeadline,
     int maxConnections,
-    long heapSeed) {
+    long heapSeed,
+    StartTlsProtocol startTls) {
 
   public static final int DEFAULT_PORT = 8443;
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
@@ -70,39 +73,39 @@ public record LabOptions(
 
   public static LabOptions of(LabMode mode) {
     return new LabOptions(mode, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, 0, null,
-        System.out, DEFAULT_READ_TIMEOUT, DEFAULT_CONNECTION_DEADLINE, DEFAULT_MAX_CONNECTIONS, DEFAULT_HEAP_SEED);
+        System.out, DEFAULT_READ_TIMEOUT, DEFAULT_CONNECTION_DEADLINE, DEFAULT_MAX_CONNECTIONS, DEFAULT_HEAP_SEED, null);
   }
 
   public LabOptions withMode(LabMode newMode) {
     return new LabOptions(newMode, listen, identity, chainPaddingCerts, logFile, logStream, readTimeout,
-        connectionDeadline, maxConnections, heapSeed);
+        connectionDeadline, maxConnections, heapSeed, startTls);
   }
 
   public LabOptions withListen(InetSocketAddress newListen) {
     return new LabOptions(mode, newListen, identity, chainPaddingCerts, logFile, logStream, readTimeout,
-        connectionDeadline, maxConnections, heapSeed);
+        connectionDeadline, maxConnections, heapSeed, startTls);
   }
 
   public LabOptions withIdentity(LabIdentity newIdentity) {
     return new LabOptions(mode, listen, newIdentity, chainPaddingCerts, logFile, logStream, readTimeout,
-        connectionDeadline, maxConnections, heapSeed);
+        connectionDeadline, maxConnections, heapSeed, startTls);
   }
 
   public LabOptions withChainPaddingCerts(int count) {
     return new LabOptions(mode, listen, identity, count, logFile, logStream, readTimeout,
-        connectionDeadline, maxConnections, heapSeed);
+        connectionDeadline, maxConnections, heapSeed, startTls);
   }
 
   /** Appends JSON lines to {@code file}, creating it if needed. */
   public LabOptions withLog(Path file) {
     return new LabOptions(mode, listen, identity, chainPaddingCerts, Objects.requireNonNull(file, "file"), logStream,
-        readTimeout, connectionDeadline, maxConnections, heapSeed);
+        readTimeout, connectionDeadline, maxConnections, heapSeed, startTls);
   }
 
   /** Writes JSON lines to {@code stream}, which stays open after the server closes. */
   public LabOptions withLog(OutputStream stream) {
     return new LabOptions(mode, listen, identity, chainPaddingCerts, null, Objects.requireNonNull(stream, "stream"),
-        readTimeout, connectionDeadline, maxConnections, heapSeed);
+        readTimeout, connectionDeadline, maxConnections, heapSeed, startTls);
   }
 
   /** Drops the JSON lines. */
@@ -112,21 +115,32 @@ public record LabOptions(
 
   public LabOptions withReadTimeout(Duration timeout) {
     return new LabOptions(mode, listen, identity, chainPaddingCerts, logFile, logStream, timeout,
-        connectionDeadline, maxConnections, heapSeed);
+        connectionDeadline, maxConnections, heapSeed, startTls);
   }
 
   public LabOptions withConnectionDeadline(Duration deadline) {
     return new LabOptions(mode, listen, identity, chainPaddingCerts, logFile, logStream, readTimeout,
-        deadline, maxConnections, heapSeed);
+        deadline, maxConnections, heapSeed, startTls);
   }
 
   public LabOptions withMaxConnections(int count) {
     return new LabOptions(mode, listen, identity, chainPaddingCerts, logFile, logStream, readTimeout,
-        connectionDeadline, count, heapSeed);
+        connectionDeadline, count, heapSeed, startTls);
   }
 
   public LabOptions withHeapSeed(long seed) {
     return new LabOptions(mode, listen, identity, chainPaddingCerts, logFile, logStream, readTimeout,
-        connectionDeadline, maxConnections, seed);
+        connectionDeadline, maxConnections, seed, startTls);
+  }
+
+  /** Speaks {@code protocol}'s plaintext greeting and STARTTLS dialog before TLS; null for plain TLS. */
+  public LabOptions withStartTls(StartTlsProtocol protocol) {
+    return new LabOptions(mode, listen, identity, chainPaddingCerts, logFile, logStream, readTimeout,
+        connectionDeadline, maxConnections, heapSeed, protocol);
+  }
+
+  /** By the protocol's name: smtp, lmtp, imap, pop3, ftp, xmpp, xmpp-server, ldap, postgres, mysql, nntp, irc, sieve. */
+  public LabOptions withStartTls(String protocol) {
+    return withStartTls(StartTlsProtocol.parse(protocol));
   }
 }

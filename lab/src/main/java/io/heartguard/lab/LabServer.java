@@ -1,5 +1,6 @@
 package io.heartguard.lab;
 
+import io.heartguard.lab.starttls.StartTlsProtocol;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Inet6Address;
@@ -34,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LabServer implements AutoCloseable {
   /** What every connection shares: immutable, except the log, which serialises its lines. */
   record Context(LabMode mode, LabIdentity identity, FakeMemory memory, LabLog log, Duration readTimeout,
-      Duration connectionDeadline, AtomicBoolean closing, Honeypot honeypot) {}
+      Duration connectionDeadline, AtomicBoolean closing, Honeypot honeypot, StartTlsProtocol startTls) {}
 
   private final ServerSocket serverSocket;
   private final Context context;
@@ -90,7 +91,7 @@ public final class LabServer implements AutoCloseable {
     }
     Context context = new Context(options.mode(), identity, memory, log, options.readTimeout(),
         options.connectionDeadline(), new AtomicBoolean(),
-        honeypot == null ? null : new Honeypot(honeypot, memory, System::currentTimeMillis));
+        honeypot == null ? null : new Honeypot(honeypot, memory, System::currentTimeMillis), options.startTls());
     LabServer server = new LabServer(serverSocket, context, options.maxConnections(), options.heapSeed());
     server.acceptor.start();
     return server;
@@ -113,6 +114,11 @@ public final class LabServer implements AutoCloseable {
   /** Cookies, password and tokens planted in the fake heap, for tests that look for them in a leak. */
   public List<String> plantedSecrets() {
     return context.memory().secrets();
+  }
+
+  /** The STARTTLS dialog spoken before TLS, or null for plain TLS. */
+  public StartTlsProtocol startTls() {
+    return context.startTls();
   }
 
   /** Whether this server runs as a honeypot ({@link #start(LabOptions, HoneypotOptions)}). */

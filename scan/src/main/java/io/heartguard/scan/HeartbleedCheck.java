@@ -48,7 +48,7 @@ public final class HeartbleedCheck implements Scanner {
     try {
       return run(target, options, starttls, deadline, result);
     } catch (RuntimeException e) {
-      return result.finish(Verdict.INCONCLUSIVE, "internal error: " + e);
+      return result.fail(Failure.INTERNAL, "internal error: " + e);
     }
   }
 
@@ -58,7 +58,7 @@ public final class HeartbleedCheck implements Scanner {
       try {
         address = InetAddress.getByName(target.host());
       } catch (UnknownHostException e) {
-        return result.finish(Verdict.INCONCLUSIVE, "cannot resolve " + target.host());
+        return result.fail(Failure.UNRESOLVED, "cannot resolve " + target.host());
       }
     }
     result.address = address.getHostAddress();
@@ -76,7 +76,7 @@ public final class HeartbleedCheck implements Scanner {
           } catch (StartTlsException e) {
             // A refusal or a broken dialog is no evidence either way; plaintext never reaches the oracle.
             result.evidence.add(starttls.protocolName() + " STARTTLS: " + e.getMessage());
-            return result.finish(Verdict.INCONCLUSIVE, e.getMessage());
+            return result.fail(startTlsFailure(e.kind()), e.getMessage());
           }
           connection.startTls();
         }
@@ -91,7 +91,7 @@ public final class HeartbleedCheck implements Scanner {
           String reason = f.allowsFallback() && i + 1 == versions.size() && versions.size() > 1
               ? "no version from " + versions.getFirst() + " down to " + versions.getLast() + " accepted: " + f.getMessage()
               : f.getMessage();
-          return result.finish(Verdict.INCONCLUSIVE, reason);
+          return result.fail(f.failure(), reason);
         }
       }
     }
@@ -117,7 +117,7 @@ public final class HeartbleedCheck implements Scanner {
     HeartbeatMode mode = flight.hello().heartbeatMode();
     if (mode == null) {
       result.evidence.add("ServerHello " + version + " " + result.cipher + " without the heartbeat extension");
-      return result.finish(Verdict.NOT_VULNERABLE, "no heartbeat extension negotiated");
+      return result.decide(Verdict.NOT_VULNERABLE, "no heartbeat extension negotiated");
     }
     result.evidence.add("ServerHello " + version + " " + result.cipher + " with heartbeat " + ScanResult.modeName(mode)
         + "; flight of " + flight.messageCount() + " messages read to ServerHelloDone");
@@ -134,7 +134,40 @@ public final class HeartbleedCheck implements Scanner {
         result.warnings.add("dump stopped: cannot write the dump file: " + e.getMessage());
       }
     }
-    return result.finish(outcome.verdict(), outcome.reason());
+    return outcome.verdict() == Verdict.INCONCLUSIVE
+        ? result.fail(oracleFailure(outcome.reason()), outcome.reason())
+        : result.decide(outcome.verdict(), outcome.reason());
+  }
+
+  private static Failure startTlsFailure(StartTlsException.Kind kind) {
+    return switch (kind) {
+      case REFUSED, UNEXPECTED -> Failure.STARTTLS;
+      case LIMIT -> Failure.LIMIT;
+      case TRANSPORT -> Failure.RESET; // closed, reset or timed out in the dialog: worth another try
+    };
+  }
+
+  /**
+   * The kind of an INCONCLUSIVE oracle outcome. The oracle reports only a reason, so its fixed openings are read here
+   * (FailureKindTest pins each against a misbehaving server); anything else is an answer that proves neither verdict.
+   */
+  static Failure oracleFailure(String reason) {
+    if (reason.startsWith("no answer to either heartbeat request before the deadline")) {
+      return Failure.TIMEOUT;
+    }
+    if (reason.startsWith("the server closed the connection after the heartbeat requests")) {
+      return Failure.CLOSED;
+    }
+    if (reason.startsWith("the server answered the heartbeat requests with alert")) {
+      return Failure.ALERT;
+    }
+    if (reason.startsWith("after the heartbeat requests: connection broke")) {
+      return Failure.RESET;
+    }
+    if (reason.startsWith("after the heartbeat requests: server sent more than")) {
+      return Failure.LIMIT;
+    }
+    return Failure.PROTOCOL;
   }
 
   /** The facts gathered so far; each step adds what it learns. */
@@ -178,10 +211,18 @@ public final class HeartbleedCheck implements Scanner {
       }
     }
 
-    ScanResult finish(Verdict verdict, String reason) {
+    ScanResult decide(Verdict verdict, String reason) {
+      return finish(verdict, reason, Failure.NONE);
+    }
+
+    ScanResult fail(Failure failure, String reason) {
+      return finish(Verdict.INCONCLUSIVE, reason, failure);
+    }
+
+    private ScanResult finish(Verdict verdict, String reason, Failure failure) {
       long elapsed = (System.nanoTime() - startNanos) / 1_000_000;
       return new ScanResult(target, address, tlsVersion, cipher, heartbeat, verdict, reason, evidence, bytesLeaked,
-          certificate, dump, warnings, elapsed, protocol);
+          certificate, dump, warnings, elapsed, protocol, failure);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.heartguard.scan;
 
 import io.heartguard.wire.alert.Alert;
+import java.util.Locale;
 
 /**
  * Why a connection ended without a verdict. Internal to the check, which turns it into an INCONCLUSIVE result with
@@ -50,6 +51,38 @@ final class ScanFailure extends Exception {
 
   Kind kind() {
     return kind;
+  }
+
+  /** The kind a result reports ({@link ScanResult#failure()}), which the engine's retry decision reads. */
+  Failure failure() {
+    return switch (kind) {
+      case CONNECT -> connectFailure(getMessage());
+      case TIMEOUT -> Failure.TIMEOUT;
+      case CLOSED -> Failure.CLOSED;
+      case RESET -> Failure.RESET;
+      case ALERT -> Failure.ALERT;
+      case PROTOCOL -> Failure.PROTOCOL;
+      case LIMIT -> Failure.LIMIT;
+    };
+  }
+
+  /**
+   * A failed connect, by what the socket said: TlsConnection keeps only the JDK's message ("connect failed:
+   * Connection refused", "... No route to host", "connect timed out after 3000 ms"), so this is the one place that
+   * reads it.
+   */
+  static Failure connectFailure(String message) {
+    String text = message.toLowerCase(Locale.ROOT);
+    if (text.startsWith("connect timed out")) {
+      return Failure.CONNECT_TIMEOUT;
+    }
+    if (text.contains("connection refused")) {
+      return Failure.REFUSED;
+    }
+    if (text.contains("unreachable") || text.contains("no route to host")) {
+      return Failure.UNREACHABLE;
+    }
+    return Failure.OTHER; // another connect error (no local port free, ...): retried, as before kinds
   }
 
   /**

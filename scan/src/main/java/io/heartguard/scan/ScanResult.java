@@ -14,6 +14,7 @@ import java.util.List;
  * @param bytesLeaked bytes the server returned from past our requests (counted, never kept)
  * @param warnings advice beyond the verdict, for example a certificate that predates the disclosure
  * @param protocol how TLS was reached: {@value #PLAIN_TLS} directly, or the STARTTLS protocol's name (smtp, imap, ...)
+ * @param failure why there is no verdict: {@link Failure#NONE} exactly when the verdict is VULNERABLE or NOT_VULNERABLE
  */
 public record ScanResult(
     Target target,
@@ -29,7 +30,8 @@ public record ScanResult(
     DumpSummary dump,
     List<String> warnings,
     long elapsedMillis,
-    String protocol) {
+    String protocol,
+    Failure failure) {
   /** The protocol of a check that spoke TLS from the first byte. */
   public static final String PLAIN_TLS = "tls";
 
@@ -40,8 +42,20 @@ public record ScanResult(
     if (protocol == null || protocol.isEmpty()) {
       throw new IllegalArgumentException("a result needs a protocol, " + PLAIN_TLS + " for plain TLS");
     }
+    if (failure == null || (failure == Failure.NONE) != (verdict != Verdict.INCONCLUSIVE)) {
+      throw new IllegalArgumentException("a " + verdict + " result has failure kind " + failure + ", expected "
+          + (verdict == Verdict.INCONCLUSIVE ? "one other than NONE" : "NONE"));
+    }
     evidence = List.copyOf(evidence);
     warnings = List.copyOf(warnings);
+  }
+
+  /** A result whose failure kind is derived from its verdict and reason ({@link Failure#derived}). */
+  public ScanResult(Target target, String address, ProtocolVersion tlsVersion, String cipher, HeartbeatMode heartbeat,
+      Verdict verdict, String reason, List<String> evidence, long bytesLeaked, CertificateFacts certificate,
+      DumpSummary dump, List<String> warnings, long elapsedMillis, String protocol) {
+    this(target, address, tlsVersion, cipher, heartbeat, verdict, reason, evidence, bytesLeaked, certificate, dump,
+        warnings, elapsedMillis, protocol, Failure.derived(verdict, reason));
   }
 
   /** A result of plain TLS, as before STARTTLS existed. */
@@ -49,7 +63,7 @@ public record ScanResult(
       Verdict verdict, String reason, List<String> evidence, long bytesLeaked, CertificateFacts certificate,
       DumpSummary dump, List<String> warnings, long elapsedMillis) {
     this(target, address, tlsVersion, cipher, heartbeat, verdict, reason, evidence, bytesLeaked, certificate, dump,
-        warnings, elapsedMillis, PLAIN_TLS);
+        warnings, elapsedMillis, PLAIN_TLS, Failure.derived(verdict, reason));
   }
 
   /** RFC 6520 section 2's name for a heartbeat mode, as reports print it. */

@@ -108,6 +108,11 @@ public final class TargetSpace {
     return seed;
   }
 
+  /** The part of the space this walk covers: {@link Shard#WHOLE} unless the builder was given one. */
+  public Shard shard() {
+    return new Shard(shardIndex + 1, shardCount);
+  }
+
   int shardIndex() {
     return shardIndex;
   }
@@ -228,6 +233,13 @@ public final class TargetSpace {
       }
       this.shardIndex = index;
       this.shardCount = count;
+      return this;
+    }
+
+    /** Walks only {@code shard} ({@code --shard K/N}); sharding needs an explicit seed. */
+    public Builder shard(Shard shard) {
+      this.shardIndex = shard.index();
+      this.shardCount = shard.count();
       return this;
     }
 

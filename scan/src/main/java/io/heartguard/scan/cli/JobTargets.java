@@ -1,6 +1,7 @@
 package io.heartguard.scan.cli;
 
 import io.heartguard.targets.PortList;
+import io.heartguard.targets.Shard;
 import io.heartguard.targets.TargetSpace;
 import io.heartguard.targets.TargetSyntaxException;
 import java.io.BufferedReader;
@@ -20,10 +21,12 @@ import java.util.List;
  * What a scan's target stream is built from, as the job's {@code target_spec} (docs/STORE.md): the targets in the
  * order given (stdin's read into the list, since stdin cannot be read again on resume), each {@code -iL} file by path
  * and SHA-256 (a file changed since is refused on resume), the port list, and the exclusions. With the job's seed
- * it rebuilds the same stream, target for target. One entry a line, {@code KEY VALUE}, after a version line.
+ * it rebuilds the same stream, target for target. One entry a line, {@code KEY VALUE}, after a version line. A
+ * sharded job ({@code --shard K/N}) keeps its shard as a {@code shard K/N} line, so that resuming walks the same part;
+ * a whole job writes none, as jobs from before sharding did.
  */
 record JobTargets(List<String> targets, List<ListFile> lists, String ports, List<String> excludes,
-    List<ListFile> excludeLists) {
+    List<ListFile> excludeLists, Shard shard) {
   static final String VERSION_LINE = "heartguard.scan.targets/1";
 
   /** A list file and the digest of its contents when the job was created. */
@@ -34,6 +37,7 @@ record JobTargets(List<String> targets, List<ListFile> lists, String ports, List
     lists = List.copyOf(lists);
     excludes = List.copyOf(excludes);
     excludeLists = List.copyOf(excludeLists);
+    shard = shard == null ? Shard.WHOLE : shard;
   }
 
   /**
@@ -42,6 +46,12 @@ record JobTargets(List<String> targets, List<ListFile> lists, String ports, List
    */
   static JobTargets of(List<String> arguments, List<Path> lists, PortList ports, List<String> excludes,
       List<Path> excludeLists, InputStream stdin) throws TargetSyntaxException {
+    return of(arguments, lists, ports, excludes, excludeLists, Shard.WHOLE, stdin);
+  }
+
+  /** As {@link #of(List, List, PortList, List, List, InputStream)}, walking only {@code shard}. */
+  static JobTargets of(List<String> arguments, List<Path> lists, PortList ports, List<String> excludes,
+      List<Path> excludeLists, Shard shard, InputStream stdin) throws TargetSyntaxException {
     List<String> targets = new ArrayList<>();
     boolean stdinRead = false;
     for (String argument : arguments) {
@@ -64,7 +74,7 @@ record JobTargets(List<String> targets, List<ListFile> lists, String ports, List
     for (Path p : excludeLists) {
       excludeFiles.add(new ListFile(p, sha256(p, "exclude")));
     }
-    return new JobTargets(targets, listFiles, ports.toString(), excludes, excludeFiles);
+    return new JobTargets(targets, listFiles, ports.toString(), excludes, excludeFiles, shard);
   }
 
   boolean isEmpty() {
@@ -73,7 +83,7 @@ record JobTargets(List<String> targets, List<ListFile> lists, String ports, List
 
   /** The target space, in the order {@code seed} fixes; a list file that changed since {@link #of} is refused. */
   TargetSpace space(long seed) throws TargetSyntaxException {
-    TargetSpace.Builder builder = TargetSpace.builder().ports(PortList.parse(ports)).seed(seed);
+    TargetSpace.Builder builder = TargetSpace.builder().ports(PortList.parse(ports)).seed(seed).shard(shard);
     for (String target : targets) {
       builder.add(target);
     }
@@ -94,6 +104,9 @@ record JobTargets(List<String> targets, List<ListFile> lists, String ports, List
   String encode() {
     StringBuilder text = new StringBuilder(VERSION_LINE).append('\n');
     text.append("ports ").append(ports).append('\n');
+    if (!shard.isWhole()) {
+      text.append("shard ").append(shard).append('\n');
+    }
     targets.forEach(t -> text.append("target ").append(t).append('\n'));
     lists.forEach(l -> text.append("list ").append(l.sha256()).append(' ').append(l.path()).append('\n'));
     excludes.forEach(e -> text.append("exclude ").append(e).append('\n'));
@@ -112,6 +125,7 @@ record JobTargets(List<String> targets, List<ListFile> lists, String ports, List
     List<String> excludes = new ArrayList<>();
     List<ListFile> excludeLists = new ArrayList<>();
     String ports = null;
+    Shard shard = Shard.WHOLE;
     for (int i = 1; i < lines.length; i++) {
       String line = lines[i];
       int space = line.indexOf(' ');
@@ -121,6 +135,7 @@ record JobTargets(List<String> targets, List<ListFile> lists, String ports, List
         case "ports" -> ports = value;
         case "target" -> targets.add(value);
         case "exclude" -> excludes.add(value);
+        case "shard" -> shard = Shard.parse(value);
         case "list", "exclude-list" -> {
           int split = value.indexOf(' ');
           if (split < 0) {
@@ -130,13 +145,13 @@ record JobTargets(List<String> targets, List<ListFile> lists, String ports, List
           (key.equals("list") ? lists : excludeLists).add(file);
         }
         default -> throw new TargetSyntaxException("the job's target list has line '" + line
-            + "', expected ports, target, list, exclude or exclude-list");
+            + "', expected ports, shard, target, list, exclude or exclude-list");
       }
     }
     if (ports == null) {
       throw new TargetSyntaxException("the job's target list has no ports line");
     }
-    return new JobTargets(targets, lists, ports, excludes, excludeLists);
+    return new JobTargets(targets, lists, ports, excludes, excludeLists, shard);
   }
 
   /** The targets of a list in the {@code -iL} format: blank-separated, {@code #} at a token's start ends the line. */

@@ -13,8 +13,8 @@ final class RunOptions {
   Double rate;
 
   @Option(names = "--retries", paramLabel = "N",
-      description = "check an INCONCLUSIVE target (timeout, reset; not a refused connection) again up to N times,"
-          + " after 0.5s, 1s, ... (default: 1)")
+      description = "check an INCONCLUSIVE target again up to N times, after 0.5s, 1s, ..., when another try might"
+          + " help (a timeout, reset or close; not a refusal, alert or protocol error: docs/SCAN-MANY.md) (default: 1)")
   int retries = 1;
 
   @Option(names = "--csv", description = "one CSV row per target (RFC 4180, with a header line), as each completes")

@@ -2,6 +2,8 @@ package io.heartguard.scan.cli;
 
 import io.heartguard.scan.HeartbleedCheck;
 import io.heartguard.scan.ScanOptions;
+import io.heartguard.scan.Scanner;
+import io.heartguard.scan.dtls.DtlsCheck;
 import io.heartguard.scan.engine.ResultSink;
 import io.heartguard.scan.starttls.StartTlsMode;
 import io.heartguard.wire.record.ProtocolVersion;
@@ -58,6 +60,11 @@ public final class ScanCommand implements Callable<Integer> {
           + " well-known port (25/587 smtp, 143 imap, 5432 postgres, ...), plain TLS on other ports (default: plain TLS)"})
   private StartTlsMode starttls = StartTlsMode.NONE;
 
+  @Option(names = "--dtls", description = {"check DTLS over UDP instead of TLS over TCP: DTLS 1.2, then 1.0 (with"
+      + " --version-only, TLS1.2 means DTLS 1.2 and TLS1.0 or TLS1.1 DTLS 1.0); a target without a port gets 4433,"
+      + " s_server's (docs/DTLS.md)"})
+  private boolean dtls;
+
   @Mixin
   private RunOptions run = new RunOptions();
 
@@ -92,6 +99,14 @@ public final class ScanCommand implements Callable<Integer> {
     if (json && run.csv) {
       throw new ParameterException(spec.commandLine(), "--json and --csv exclude each other; choose one");
     }
+    if (dtls && (starttls != StartTlsMode.NONE || dump != null || ProtocolVersion.SSL3_0.equals(versionOnly))) {
+      throw new ParameterException(spec.commandLine(), "--dtls takes no " + (starttls != StartTlsMode.NONE ? "--starttls"
+          : dump != null ? "--dump" : "--version-only SSLv3 (DTLS has no SSLv3)"));
+    }
+    if (dtls && targets.ports == null && run.resume == null) {
+      targets.ports = String.valueOf(DtlsCheck.DEFAULT_PORT);
+    }
+    Scanner scanner = dtls ? new DtlsCheck() : new HeartbleedCheck();
     ScanOptions options = ScanOptions.defaults().withTimeout(timeout)
         .withConnectTimeout(connectTimeout.compareTo(timeout) > 0 ? timeout : connectTimeout)
         .withVersions(versionOnly == null ? ScanOptions.ALL_VERSIONS : List.of(versionOnly))
@@ -104,7 +119,7 @@ public final class ScanCommand implements Callable<Integer> {
     ScanRun.Report report = order -> json ? JsonSink.to(out) : run.csv ? new CsvReport(out) : new TableReport(out, order, debug);
     try (leakFile) {
       // Many targets: the target space, the engine, --db and the progress line live in ScanRun.
-      return new ScanRun(spec.commandLine()).execute(targets, run, starttls, options, new HeartbleedCheck(),
+      return new ScanRun(spec.commandLine()).execute(targets, run, starttls, options, scanner,
           dump != null, report, System.in);
     }
   }

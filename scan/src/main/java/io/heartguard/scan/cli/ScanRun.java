@@ -13,6 +13,7 @@ import io.heartguard.store.ResultStore;
 import io.heartguard.store.ResumePoint;
 import io.heartguard.store.StoreException;
 import io.heartguard.targets.PortList;
+import io.heartguard.targets.Shard;
 import io.heartguard.targets.TargetSource;
 import io.heartguard.targets.TargetSpace;
 import io.heartguard.targets.TargetSyntaxException;
@@ -94,7 +95,8 @@ final class ScanRun {
       } else {
         PortList ports = given.ports != null ? PortList.parse(given.ports)
             : starttls.protocol() != null ? PortList.of(starttls.protocol().defaultPort()) : PortList.DEFAULT;
-        targets = JobTargets.of(given.arguments, given.lists, ports, given.excludes, given.excludeLists, stdin);
+        Shard shard = given.shard == null ? Shard.WHOLE : Shard.parse(given.shard);
+        targets = JobTargets.of(given.arguments, given.lists, ports, given.excludes, given.excludeLists, shard, stdin);
         seed = given.seed != null ? given.seed : new SplittableRandom().nextLong();
       }
       TargetSpace space = targets.space(seed);
@@ -107,7 +109,7 @@ final class ScanRun {
         err.println("scan: job " + name + " in " + store.name());
       } else if (point != null) {
         err.println("scan: resuming job " + point.job().id() + " in " + store.name() + ": " + point.doneCount()
-            + " targets already checked");
+            + " targets already checked" + (targets.shard().isWhole() ? "" : " (shard " + targets.shard() + ")"));
       }
       // Only a space larger than a /24 has an order worth repeating; a few named targets need no seed line.
       if (given.seed == null && run.resume == null && space.numericSize() > SEED_WORTH_PRINTING) {
@@ -221,6 +223,13 @@ final class ScanRun {
     if (run.resume != null && (given.given() || !given.excludes.isEmpty() || !given.excludeLists.isEmpty()
         || given.ports != null || given.seed != null)) {
       throw usage("--resume " + run.resume + " takes its targets, ports, exclusions and seed from the job; give none");
+    }
+    if (run.resume != null && given.shard != null) {
+      throw usage("--resume " + run.resume + " walks the shard the job was started with; give no --shard");
+    }
+    if (given.shard != null && given.seed == null && run.resume == null) {
+      // A drawn seed differs on every machine, and shards of different orders overlap and miss targets.
+      throw usage("--shard " + given.shard + " needs --seed, the same on every machine, so that the shards split one order");
     }
     if (run.resume == null && !given.given()) {
       throw usage("no targets: give TARGET arguments, -iL FILE, or - to read them from stdin");

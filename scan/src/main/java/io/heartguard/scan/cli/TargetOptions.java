@@ -31,6 +31,11 @@ final class TargetOptions {
   @Option(names = "--seed", paramLabel = "N", description = "fix the random order of the targets (printed when drawn)")
   Long seed;
 
+  @Option(names = "--shard", paramLabel = "K/N",
+      description = "check only shard K of N (K from 1): the N shards split the order --seed fixes, so give every"
+          + " machine the same targets and seed (docs/SCAN-MANY.md)")
+  String shard;
+
   boolean given() {
     return !arguments.isEmpty() || !lists.isEmpty();
   }

@@ -1,5 +1,6 @@
 package io.heartguard.scan.engine;
 
+import io.heartguard.scan.Failure;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
 import io.heartguard.scan.Scanner;
@@ -11,7 +12,6 @@ import io.heartguard.targets.TargetSource;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -198,18 +198,18 @@ public final class ScanEngine {
   }
 
   /**
-   * An INCONCLUSIVE result another try might change: a timeout, a reset, an odd reply. A refused connection is an
-   * answer (nothing listens there, and on a mostly closed space retrying it would double the work), so it is kept.
+   * An INCONCLUSIVE result another try might change, by its failure kind ({@link Failure#worthRetrying()}): a
+   * timeout, a reset, a close. A refused connection, an alert or a protocol error is the server's answer (and on a
+   * mostly closed space retrying refusals would double the work), so it is kept.
    */
   static boolean worthRetrying(ScanResult result) {
-    return result.verdict() == Verdict.INCONCLUSIVE
-        && !result.reason().toLowerCase(Locale.ROOT).contains("connection refused");
+    return result.verdict() == Verdict.INCONCLUSIVE && result.failure().worthRetrying();
   }
 
   private ScanResult unresolved(Target target) {
     String protocol = options.starttls().forPort(target.port()).map(StartTls::protocolName).orElse(ScanResult.PLAIN_TLS);
     return new ScanResult(target, null, null, null, null, Verdict.INCONCLUSIVE, "could not resolve " + target.host(),
-        List.of(), 0, null, null, List.of(), 0, protocol);
+        List.of(), 0, null, null, List.of(), 0, protocol, Failure.UNRESOLVED);
   }
 
   /** Hands results to the sink one at a time and keeps its first failure. */

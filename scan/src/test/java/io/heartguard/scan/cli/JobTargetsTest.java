@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.heartguard.targets.PortList;
 import io.heartguard.targets.ScanTarget;
+import io.heartguard.targets.Shard;
 import io.heartguard.targets.TargetSource;
 import io.heartguard.targets.TargetSyntaxException;
 import java.io.ByteArrayInputStream;
@@ -41,6 +42,21 @@ class JobTargetsTest {
     assertThat(decoded.targets()).containsExactly("203.0.113.0/29", "10.0.0.1", "10.0.0.2");
     // 8 + 2 + (16 - 1) + 9 addresses × 2 ports
     assertThat(walk(decoded.space(42).open())).hasSize(68).isEqualTo(walk(given.space(42).open()));
+  }
+
+  @Test
+  void aShardedJobKeepsItsShardAndAWholeOneWritesNoShardLine() throws Exception {
+    JobTargets sharded = JobTargets.of(List.of("203.0.113.0/24"), List.of(), PortList.DEFAULT, List.of(), List.of(),
+        new Shard(2, 4), NO_STDIN);
+    JobTargets whole = JobTargets.of(List.of("203.0.113.0/24"), List.of(), PortList.DEFAULT, List.of(), List.of(), NO_STDIN);
+
+    assertThat(sharded.encode()).isEqualTo("heartguard.scan.targets/1\nports 443\nshard 2/4\ntarget 203.0.113.0/24\n");
+    assertThat(JobTargets.decode(sharded.encode())).isEqualTo(sharded);
+    assertThat(whole.encode()).isEqualTo("heartguard.scan.targets/1\nports 443\ntarget 203.0.113.0/24\n");
+    assertThat(JobTargets.decode(whole.encode()).shard()).isEqualTo(Shard.WHOLE);
+    // Shard 2 of 4 walks positions 1, 5, 9, ...: 64 of the 256 targets (257 is prime, so no position is skipped).
+    assertThat(walk(JobTargets.decode(sharded.encode()).space(7).open())).hasSize(64)
+        .isEqualTo(walk(sharded.space(7).open()));
   }
 
   @Test
