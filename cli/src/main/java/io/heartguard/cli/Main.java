@@ -5,6 +5,7 @@ import io.heartguard.guard.GuardCommand;
 import io.heartguard.lab.LabCommand;
 import io.heartguard.scan.cli.ScanCommand;
 import io.heartguard.sensor.SensorCommand;
+import io.heartguard.serve.ServeCommand;
 import io.heartguard.store.ReportCommand;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -48,6 +49,7 @@ public final class Main implements Runnable {
     PARTS.put("sensor", SensorCommand::new);
     PARTS.put("guard", GuardCommand::new);
     PARTS.put("client-test", ClientTestCommand::new);
+    PARTS.put("serve", ServeCommand::new);
     PARTS.put("report", ReportCommand::new);
     PARTS.put("selftest", SelfTestCommand::new);
     PARTS.put("help", CommandLine.HelpCommand::new);

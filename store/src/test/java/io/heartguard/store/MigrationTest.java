@@ -18,14 +18,15 @@ class MigrationTest {
 
   @ParameterizedTest
   @EnumSource(Database.Engine.class)
-  void migrationsCreateBothTablesOnAnEmptyDatabase(Database.Engine engine) throws Exception {
+  void migrationsCreateEveryTableOnAnEmptyDatabase(Database.Engine engine) throws Exception {
     try (TestDatabase db = TestDatabase.create(engine, directory)) {
       try (ResultStore store = ResultStore.open(db.location())) {
         assertThat(store.jobs()).isEmpty();
       }
       assertThat(count(db, "SELECT COUNT(*) FROM scan_job")).isZero();
       assertThat(count(db, "SELECT COUNT(*) FROM scan_result")).isZero();
-      assertThat(appliedMigrations(db)).containsExactly("1");
+      assertThat(count(db, "SELECT COUNT(*) FROM web_check")).isZero();
+      assertThat(appliedMigrations(db)).containsExactly("1", "2");
     }
   }
 
@@ -44,7 +45,7 @@ class MigrationTest {
           assertThat(store.results("kept")).hasSize(1);
         }
       }
-      assertThat(appliedMigrations(db)).containsExactly("1");
+      assertThat(appliedMigrations(db)).containsExactly("1", "2");
     }
   }
 
