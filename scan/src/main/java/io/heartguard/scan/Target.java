@@ -99,10 +99,10 @@ public record Target(String input, String host, int port, InetAddress address) {
         host = host.substring(0, host.length() - 1); // the root label, "example.com." is example.com
       }
       if (host.indexOf(':') < 0 && !HOST_NAME.matcher(host).matches()) {
-        throw new IllegalArgumentException("'" + input + "': '" + host + "' is not a host name or IP address");
+        throw new IllegalArgumentException(quoted(input, host) + " is not a host name or IP address");
       }
       if (IPV4.matcher(host).matches() && !validIpv4(host)) {
-        throw new IllegalArgumentException("'" + input + "': '" + host + "' is not an IPv4 address (octets are 0..255)");
+        throw new IllegalArgumentException(quoted(input, host) + " is not an IPv4 address (octets are 0..255)");
       }
     }
     return new Target(input, host, portText == null ? defaultPort : parsePort(input, portText));
@@ -164,5 +164,10 @@ public record Target(String input, String host, int port, InetAddress address) {
       }
     }
     return -1;
+  }
+
+  /** The host in quotes, after the whole input when that said more, so an error never repeats itself. */
+  private static String quoted(String input, String host) {
+    return (input.equals(host) ? "" : "'" + input + "': ") + "'" + host + "'";
   }
 }

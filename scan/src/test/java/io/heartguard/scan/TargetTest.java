@@ -42,8 +42,10 @@ class TargetTest {
       "[::1]443                    | '[::1]443': expected ':port' after ']', got '443'",
       "[example.com]:443           | '[example.com]:443': 'example.com' is not an IPv6 address",
       "https://::1                 | 'https://::1': an IPv6 address in a URL needs brackets, like https://[::1]:443",
-      "exa mple.com                | 'exa mple.com': 'exa mple.com' is not a host name or IP address",
-      "300.1.2.3                   | '300.1.2.3': '300.1.2.3' is not an IPv4 address (octets are 0..255)"})
+      "exa mple.com                | 'exa mple.com' is not a host name or IP address",
+      "exa mple.com:443            | 'exa mple.com:443': 'exa mple.com' is not a host name or IP address",
+      "300.1.2.3                   | '300.1.2.3' is not an IPv4 address (octets are 0..255)",
+      "300.1.2.3:443               | '300.1.2.3:443': '300.1.2.3' is not an IPv4 address (octets are 0..255)"})
   void refusesMalformedTargetsSayingWhy(String input, String message) {
     assertThatThrownBy(() -> Target.parse(input)).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
   }
