@@ -2,16 +2,16 @@ package io.heartguard.store;
 
 /**
  * Makes stored strings safe to show. Host names, certificate subjects and reasons come from the network, so they may
- * hold markup or terminal escape sequences.
+ * hold markup or terminal escape sequences. The web checker escapes its pages with the same rules.
  */
-final class Text {
+public final class Text {
   private Text() {}
 
   /**
    * For a terminal: control characters (ESC starts a terminal command) and bidirectional overrides (which reorder
    * what is shown) become '?'.
    */
-  static String printable(String s) {
+  public static String printable(String s) {
     if (s == null) {
       return "";
     }
@@ -34,7 +34,7 @@ final class Text {
    * For HTML text and attribute values (quoted with either quote) and for inline SVG: the five XML specials become
    * references; characters XML 1.0 section 2.2 does not allow become U+FFFD, as do bidirectional overrides.
    */
-  static String html(String s) {
+  public static String html(String s) {
     if (s == null) {
       return "";
     }
@@ -62,7 +62,7 @@ final class Text {
   }
 
   /** At most {@code max} characters, with an ellipsis when cut. */
-  static String shorten(String s, int max) {
+  public static String shorten(String s, int max) {
     if (s.length() <= max) {
       return s;
     }
