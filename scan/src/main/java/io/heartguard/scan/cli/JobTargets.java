@@ -23,10 +23,12 @@ import java.util.List;
  * and SHA-256 (a file changed since is refused on resume), the port list, and the exclusions. With the job's seed
  * it rebuilds the same stream, target for target. One entry a line, {@code KEY VALUE}, after a version line. A
  * sharded job ({@code --shard K/N}) keeps its shard as a {@code shard K/N} line, so that resuming walks the same part;
- * a whole job writes none, as jobs from before sharding did.
+ * a whole job writes none, as jobs from before sharding did. A {@code protocol} line says how each target was reached
+ * ({@code tls}, {@code dtls}, {@code auto} or a STARTTLS protocol), so that a resume with other options is refused
+ * rather than mixing verdicts of two protocols in one job; jobs from before it have none and are not checked.
  */
 record JobTargets(List<String> targets, List<ListFile> lists, String ports, List<String> excludes,
-    List<ListFile> excludeLists, Shard shard) {
+    List<ListFile> excludeLists, Shard shard, String protocol) {
   static final String VERSION_LINE = "heartguard.scan.targets/1";
 
   /** A list file and the digest of its contents when the job was created. */
@@ -38,6 +40,11 @@ record JobTargets(List<String> targets, List<ListFile> lists, String ports, List
     excludes = List.copyOf(excludes);
     excludeLists = List.copyOf(excludeLists);
     shard = shard == null ? Shard.WHOLE : shard;
+  }
+
+  /** The same targets, reached by {@code protocol}. */
+  JobTargets withProtocol(String protocol) {
+    return new JobTargets(targets, lists, ports, excludes, excludeLists, shard, protocol);
   }
 
   /**
@@ -74,7 +81,7 @@ record JobTargets(List<String> targets, List<ListFile> lists, String ports, List
     for (Path p : excludeLists) {
       excludeFiles.add(new ListFile(p, sha256(p, "exclude")));
     }
-    return new JobTargets(targets, listFiles, ports.toString(), excludes, excludeFiles, shard);
+    return new JobTargets(targets, listFiles, ports.toString(), excludes, excludeFiles, shard, null);
   }
 
   boolean isEmpty() {
@@ -107,6 +114,9 @@ record JobTargets(List<String> targets, List<ListFile> lists, String ports, List
     if (!shard.isWhole()) {
       text.append("shard ").append(shard).append('\n');
     }
+    if (protocol != null) {
+      text.append("protocol ").append(protocol).append('\n');
+    }
     targets.forEach(t -> text.append("target ").append(t).append('\n'));
     lists.forEach(l -> text.append("list ").append(l.sha256()).append(' ').append(l.path()).append('\n'));
     excludes.forEach(e -> text.append("exclude ").append(e).append('\n'));
@@ -126,6 +136,7 @@ record JobTargets(List<String> targets, List<ListFile> lists, String ports, List
     List<ListFile> excludeLists = new ArrayList<>();
     String ports = null;
     Shard shard = Shard.WHOLE;
+    String protocol = null;
     for (int i = 1; i < lines.length; i++) {
       String line = lines[i];
       int space = line.indexOf(' ');
@@ -136,6 +147,7 @@ record JobTargets(List<String> targets, List<ListFile> lists, String ports, List
         case "target" -> targets.add(value);
         case "exclude" -> excludes.add(value);
         case "shard" -> shard = Shard.parse(value);
+        case "protocol" -> protocol = value;
         case "list", "exclude-list" -> {
           int split = value.indexOf(' ');
           if (split < 0) {
@@ -145,13 +157,13 @@ record JobTargets(List<String> targets, List<ListFile> lists, String ports, List
           (key.equals("list") ? lists : excludeLists).add(file);
         }
         default -> throw new TargetSyntaxException("the job's target list has line '" + line
-            + "', expected ports, shard, target, list, exclude or exclude-list");
+            + "', expected ports, shard, protocol, target, list, exclude or exclude-list");
       }
     }
     if (ports == null) {
       throw new TargetSyntaxException("the job's target list has no ports line");
     }
-    return new JobTargets(targets, lists, ports, excludes, excludeLists, shard);
+    return new JobTargets(targets, lists, ports, excludes, excludeLists, shard, protocol);
   }
 
   /** The targets of a list in the {@code -iL} format: blank-separated, {@code #} at a token's start ends the line. */

@@ -2,6 +2,7 @@ package io.heartguard.scan.cli;
 
 import io.heartguard.scan.HeartbleedCheck;
 import io.heartguard.scan.ScanOptions;
+import io.heartguard.scan.ScanResult;
 import io.heartguard.scan.Scanner;
 import io.heartguard.scan.dtls.DtlsCheck;
 import io.heartguard.scan.engine.ResultSink;
@@ -119,9 +120,18 @@ public final class ScanCommand implements Callable<Integer> {
     ScanRun.Report report = order -> json ? JsonSink.to(out) : run.csv ? new CsvReport(out) : new TableReport(out, order, debug);
     try (leakFile) {
       // Many targets: the target space, the engine, --db and the progress line live in ScanRun.
-      return new ScanRun(spec.commandLine()).execute(targets, run, starttls, options, scanner,
+      return new ScanRun(spec.commandLine()).execute(targets, run, starttls, protocolName(), options, scanner,
           dump != null, report, System.in);
     }
+  }
+
+  /** How targets are reached, as a job keeps it: tls, dtls, auto or the STARTTLS protocol's name. */
+  private String protocolName() {
+    if (dtls) {
+      return DtlsCheck.PROTOCOL;
+    }
+    return starttls.byPort() ? "auto" : starttls.protocol() == null ? ScanResult.PLAIN_TLS
+        : starttls.protocol().protocolName();
   }
 
   private LeakFile openDump() {

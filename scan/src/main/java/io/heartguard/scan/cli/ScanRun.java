@@ -61,12 +61,16 @@ final class ScanRun {
     this.err = cmd.getErr();
   }
 
-  int execute(TargetOptions given, RunOptions run, StartTlsMode starttls, ScanOptions options, Scanner scanner,
-      boolean oneTargetOnly, Report report, InputStream stdin) throws IOException, InterruptedException {
+  /**
+   * Runs the scan. {@code protocol} names how targets are reached, as the job keeps it: {@code tls}, {@code dtls},
+   * {@code auto} or a STARTTLS protocol.
+   */
+  int execute(TargetOptions given, RunOptions run, StartTlsMode starttls, String protocol, ScanOptions options,
+      Scanner scanner, boolean oneTargetOnly, Report report, InputStream stdin) throws IOException, InterruptedException {
     validate(given, run);
     ResultStore store = run.db == null ? null : open(run.db);
     try {
-      Plan plan = plan(given, run, starttls, store, stdin);
+      Plan plan = plan(given, run, starttls, protocol, store, stdin);
       if (oneTargetOnly && plan.space.size() != 1) {
         throw usage("--dump takes exactly one target, got " + plan.space.size());
       }
@@ -83,7 +87,8 @@ final class ScanRun {
   /** The targets, their seed and, with --db, the job they belong to. */
   private record Plan(JobTargets targets, TargetSpace space, ResumePoint point) {}
 
-  private Plan plan(TargetOptions given, RunOptions run, StartTlsMode starttls, ResultStore store, InputStream stdin) {
+  private Plan plan(TargetOptions given, RunOptions run, StartTlsMode starttls, String protocol, ResultStore store,
+      InputStream stdin) {
     try {
       JobTargets targets;
       long seed;
@@ -92,11 +97,16 @@ final class ScanRun {
         point = store.resume(run.resume);
         targets = JobTargets.decode(point.job().targetSpec());
         seed = point.job().seed();
+        if (targets.protocol() != null && !targets.protocol().equals(protocol)) {
+          throw usage("job " + run.resume + " was started with " + option(targets.protocol())
+              + "; resume it with the same option, not " + option(protocol));
+        }
       } else {
         PortList ports = given.ports != null ? PortList.parse(given.ports)
             : starttls.protocol() != null ? PortList.of(starttls.protocol().defaultPort()) : PortList.DEFAULT;
         Shard shard = given.shard == null ? Shard.WHOLE : Shard.parse(given.shard);
-        targets = JobTargets.of(given.arguments, given.lists, ports, given.excludes, given.excludeLists, shard, stdin);
+        targets = JobTargets.of(given.arguments, given.lists, ports, given.excludes, given.excludeLists, shard, stdin)
+            .withProtocol(protocol);
         seed = given.seed != null ? given.seed : new SplittableRandom().nextLong();
       }
       TargetSpace space = targets.space(seed);
@@ -120,6 +130,15 @@ final class ScanRun {
     } catch (TargetSyntaxException | StoreException | IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
+  }
+
+  /** The command-line option that picks {@code protocol}. */
+  private static String option(String protocol) {
+    return switch (protocol) {
+      case "tls" -> "plain TLS (no --starttls or --dtls)";
+      case "dtls" -> "--dtls";
+      default -> "--starttls " + protocol;
+    };
   }
 
   private int scan(Plan plan, RunOptions run, ScanOptions options, Scanner scanner, ResultStore store, Report report)

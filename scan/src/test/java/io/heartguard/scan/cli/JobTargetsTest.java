@@ -45,6 +45,16 @@ class JobTargetsTest {
   }
 
   @Test
+  void theProtocolRoundTripsAndAJobFromBeforeItHasNone() throws Exception {
+    JobTargets dtls = JobTargets.of(List.of("203.0.113.7"), List.of(), PortList.DEFAULT, List.of(), List.of(), NO_STDIN)
+        .withProtocol("dtls");
+
+    assertThat(dtls.encode()).isEqualTo("heartguard.scan.targets/1\nports 443\nprotocol dtls\ntarget 203.0.113.7\n");
+    assertThat(JobTargets.decode(dtls.encode())).isEqualTo(dtls);
+    assertThat(JobTargets.decode("heartguard.scan.targets/1\nports 443\ntarget 203.0.113.7\n").protocol()).isNull();
+  }
+
+  @Test
   void aShardedJobKeepsItsShardAndAWholeOneWritesNoShardLine() throws Exception {
     JobTargets sharded = JobTargets.of(List.of("203.0.113.0/24"), List.of(), PortList.DEFAULT, List.of(), List.of(),
         new Shard(2, 4), NO_STDIN);

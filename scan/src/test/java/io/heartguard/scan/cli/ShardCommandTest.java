@@ -105,4 +105,19 @@ class ShardCommandTest {
     assertThat(err.toString()).isEqualTo("scan: --resume part-2 walks the shard the job was started with; give no"
         + " --shard (see --help)" + System.lineSeparator());
   }
+
+  @Test
+  void aJobKeepsHowItsTargetsWereReachedAndAResumeThatDiffersIsRefused(@TempDir Path dir) throws Exception {
+    String db = dir.resolve("scan.db").toString();
+    assertThat(shard("1/2", "--db", db, "--job", "mail", "--starttls", "smtp")).isEqualTo(3);
+    try (ResultStore store = ResultStore.openExisting(db)) {
+      assertThat(store.requireJob("mail").targetSpec()).contains("\nprotocol smtp\n");
+    }
+    assertThat(run("--no-progress", "--db", db, "--resume", "mail", "--dtls")).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("scan: job mail was started with --starttls smtp; resume it with the same"
+        + " option, not --dtls (see --help)" + System.lineSeparator());
+    assertThat(run("--no-progress", "--db", db, "--resume", "mail")).isEqualTo(2);
+    assertThat(err.toString()).contains("not plain TLS (no --starttls or --dtls)");
+    assertThat(run("--no-progress", "--db", db, "--resume", "mail", "--starttls", "smtp")).isZero();
+  }
 }
