@@ -45,7 +45,7 @@ final class Pages {
     b.append("<div class=\"field\"><label for=\"target\">Server to check</label>\n");
     b.append("<input id=\"target\" name=\"target\" type=\"text\" required maxlength=\"")
         .append(CheckRequest.MAX_TARGET_LENGTH).append("\" autocomplete=\"url\" autocapitalize=\"off\" spellcheck=\"false\""
-            + " placeholder=\"example.com, example.com:8443 or https://example.com/\" aria-describedby=\"target-help\" value=\"")
+            + " placeholder=\"example.com or example.com:8443\" aria-describedby=\"target-help\" value=\"")
         .append(text(target)).append("\">\n");
     b.append("<span id=\"target-help\" class=\"help\">Port 443 unless you name one.</span></div>\n");
     b.append("<div class=\"field\"><label for=\"protocol\">Protocol</label>\n<select id=\"protocol\" name=\"protocol\""
