@@ -26,6 +26,10 @@ final class ApiError extends RuntimeException {
     return new ApiError(404, message, 0);
   }
 
+  static ApiError notAcceptable(String message) {
+    return new ApiError(406, message, 0);
+  }
+
   static ApiError rateLimited(String message, long retryAfterSeconds) {
     return new ApiError(429, message, retryAfterSeconds);
   }

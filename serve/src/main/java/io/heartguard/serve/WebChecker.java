@@ -158,6 +158,14 @@ public final class WebChecker implements AutoCloseable {
       json(ctx, s.cached() || finished ? 200 : 202, CheckJson.check(s.check(), s.cached()));
     });
     r.get("/api/v1/checks/{id}", ctx -> json(ctx, 200, CheckJson.check(found(checks, ctx.pathParam("id")), false)));
+    config.routes.before("/api/v1/checks/{id}/events", ctx -> {
+      // Javalin answers an empty 200 to a stream request without this header; say what is wrong instead.
+      String accept = ctx.header("Accept");
+      if (accept == null || !accept.contains("text/event-stream")) {
+        throw ApiError.notAcceptable("this is a server-sent event stream: send 'Accept: text/event-stream', or poll"
+            + " GET /api/v1/checks/" + Html.printable(ctx.pathParam("id"), 40));
+      }
+    });
     r.sse("/api/v1/checks/{id}/events", client -> events(client, checks, streams));
     r.get("/api/v1/hosts/{host}/checks", ctx -> {
       String host = ctx.pathParam("host");

@@ -172,6 +172,16 @@ class PagesAndHeadersTest {
   }
 
   @Test
+  void anEventStreamRequestWithoutItsAcceptHeaderIsToldWhatToSend() throws Exception {
+    String id = Http.json(http.postJson("/api/v1/checks",
+        "{\"target\": \"127.0.0.1\", \"port\": " + vulnerable.address().getPort() + "}")).get("id").asText();
+    HttpResponse<String> plain = http.get("/api/v1/checks/" + id + "/events");
+    assertThat(plain.statusCode()).isEqualTo(406);
+    assertThat(Http.json(plain).get("error").asText()).isEqualTo("this is a server-sent event stream: send"
+        + " 'Accept: text/event-stream', or poll GET /api/v1/checks/" + id);
+  }
+
+  @Test
   void theRecentPageListsChecksWithTheirVerdictInWords() throws Exception {
     String id = Http.json(http.postJson("/api/v1/checks",
         "{\"target\": \"127.0.0.1:" + vulnerable.address().getPort() + "\", \"fresh\": true}")).get("id").asText();
