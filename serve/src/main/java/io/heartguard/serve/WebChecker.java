@@ -137,6 +137,16 @@ public final class WebChecker implements AutoCloseable {
       ctx.header("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
     });
 
+    config.routes.before(ctx -> {
+      // No cookies or sessions here, but another site could still make its visitors' browsers start checks (with
+      // their addresses and rate limits): a browser's POST from another site is refused. Tools send neither header.
+      if (ctx.method() == io.javalin.http.HandlerType.POST
+          && !sameOrigin(ctx.header("Sec-Fetch-Site"), ctx.header("Origin"), ctx.header("Host"))) {
+        throw ApiError.refused("cross-site request refused: a check can be started from this server's own pages or"
+            + " by a program, not from another site");
+      }
+    });
+
     Route r = new Route(config, routes);
     r.get("/", ctx -> html(ctx, Pages.index(null, "", Checks.PROTOCOL_AUTO)));
     r.post("/checks", ctx -> submitForm(ctx, checks, client(ctx, clients)));
@@ -302,6 +312,26 @@ public final class WebChecker implements AutoCloseable {
       t = t.getCause();
     }
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().lines().findFirst().orElse("");
+  }
+
+  /**
+   * Whether a request comes from this server's own pages or from no page at all. Browsers send Fetch Metadata
+   * ({@code Sec-Fetch-Site}), which our {@code Referrer-Policy: no-referrer} leaves intact, where it turns a form's
+   * {@code Origin} into "null"; older browsers send only {@code Origin}, compared with {@code Host}.
+   */
+  static boolean sameOrigin(String fetchSite, String origin, String host) {
+    if (fetchSite != null) {
+      return fetchSite.equals("same-origin") || fetchSite.equals("none"); // none: typed or bookmarked by the user
+    }
+    if (origin == null || origin.equals("null")) {
+      return true;
+    }
+    try {
+      String authority = java.net.URI.create(origin).getRawAuthority();
+      return authority != null && host != null && authority.equalsIgnoreCase(host);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** Registers routes and remembers each, so a test can hold the OpenAPI file to all of them. */

@@ -35,6 +35,11 @@ final class Http {
         .POST(HttpRequest.BodyPublishers.ofString(form)));
   }
 
+  HttpResponse<String> postJson(String path, String body, String origin) {
+    return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+        .header("Origin", origin).POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   static JsonNode json(HttpResponse<String> response) {
     try {
       return JSON.readTree(response.body());

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The pages, their escaping and headers, the OpenAPI file and SSE, against one checker on 127.0.0.1 (SQLite). */
 class PagesAndHeadersTest {
@@ -169,6 +171,35 @@ class PagesAndHeadersTest {
     }
     assertThat(data).isNotEmpty();
     assertThat(data.getLast()).contains("\"status\":\"done\"", "\"verdict\":\"VULNERABLE\"");
+  }
+
+  @Test
+  void aPostFromAnotherSiteIsRefusedAndOneFromThisServerIsNot() {
+    String body = "{\"target\": \"127.0.0.1\", \"port\": " + vulnerable.address().getPort() + "}";
+    HttpResponse<String> crossSite = http.postJson("/api/v1/checks", body, "https://evil.example");
+    assertThat(crossSite.statusCode()).isEqualTo(403);
+    assertThat(Http.json(crossSite).get("error").asText()).isEqualTo("cross-site request refused: a check can be"
+        + " started from this server's own pages or by a program, not from another site");
+    String self = "http://" + checker.uri().getRawAuthority();
+    assertThat(http.postJson("/api/v1/checks", body, self).statusCode()).isIn(200, 202);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', nullValues = "-", value = {
+      "-           | -                         | 127.0.0.1:8080    | true",
+      "same-origin | null                      | 127.0.0.1:8080    | true",
+      "none        | -                         | 127.0.0.1:8080    | true",
+      "cross-site  | http://127.0.0.1:8080     | 127.0.0.1:8080    | false",
+      "same-site   | https://www.example.org   | check.example.org | false",
+      "-           | http://127.0.0.1:8080     | 127.0.0.1:8080    | true",
+      "-           | https://Check.Example.org | check.example.org | true",
+      "-           | null                      | 127.0.0.1:8080    | true",
+      "-           | http://127.0.0.1:8081     | 127.0.0.1:8080    | false",
+      "-           | http://[::1               | [::1]:8080        | false",
+      "-           | http://127.0.0.1:8080     | -                 | false"})
+  void aRequestIsFromThisServerByFetchMetadataElseByOriginAgainstHost(String site, String origin, String host,
+      boolean same) {
+    assertThat(WebChecker.sameOrigin(site, origin, host)).isEqualTo(same);
   }
 
   @Test

@@ -41,7 +41,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The web checker as a person uses it, in Debian's headless Chromium: the lab's vulnerable and patched servers on
  * 127.0.0.1 (opened with {@code --allow 127.0.0.0/8}), a private address that must be refused, the bulk page, the
  * keyboard, markup in a host name, the stable result link, recent checks and a host's history, and a phone-sized
- * screen. Every scenario leaves a PNG in {@code serve/target/screenshots/}; with
+ * screen, and a form on another site that must not start a check. Every scenario leaves a PNG in {@code serve/target/screenshots/}; with
  * {@code HEARTGUARD_UPDATE_SCREENSHOTS=1} the README's two are refreshed in {@code docs/img/}.
  */
 class WebCheckerBrowserTest {
@@ -180,6 +180,34 @@ class WebCheckerBrowserTest {
     assertThat(verdictOfRowFor(rows, vulnerable)).isEqualTo("VULNERABLE");
     assertThat(verdictOfRowFor(rows, patched)).isEqualTo("NOT_VULNERABLE");
     chromium.screenshot("bulk");
+  }
+
+  @Test
+  void aFormOnAnotherSiteCannotMakeTheBrowserStartACheck() throws IOException {
+    // A page on http://localhost:PORT (another site than 127.0.0.1) that posts the check form to the checker.
+    String form = "<!doctype html><form id=f method=post action=\"" + checker.uri().resolve("/checks") + "\">"
+        + "<input name=target value=\"" + hostPort(vulnerable) + "\"><button id=go>go</button></form>";
+    com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    other.createContext("/", exchange -> {
+      byte[] page = form.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+      exchange.sendResponseHeaders(200, page.length);
+      exchange.getResponseBody().write(page);
+      exchange.close();
+    });
+    other.start();
+    try {
+      driver.get("http://localhost:" + other.getAddress().getPort() + "/");
+      driver.findElement(By.id("go")).click();
+
+      WebElement error = waitForError();
+      assertThat(error.getText()).startsWith("cross-site request refused");
+      assertThat(driver.getCurrentUrl()).isEqualTo(checker.uri().resolve("/checks").toString());
+      chromium.screenshot("cross-site-refused");
+    } finally {
+      other.stop(0);
+    }
   }
 
   @Test
