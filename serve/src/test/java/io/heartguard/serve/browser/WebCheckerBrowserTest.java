@@ -40,9 +40,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The web checker as a person uses it, in Debian's headless Chromium: the lab's vulnerable and patched servers on
  * 127.0.0.1 (opened with {@code --allow 127.0.0.0/8}), a private address that must be refused, the bulk page, the
- * keyboard, markup in a host name, the stable result link, recent checks and a host's history, and a phone-sized
- * screen, and a form on another site that must not start a check. Every scenario leaves a PNG in {@code serve/target/screenshots/}; with
- * {@code HEARTGUARD_UPDATE_SCREENSHOTS=1} the README's two are refreshed in {@code docs/img/}.
+ * keyboard, markup in a host name, the stable result link, recent checks and a host's history, a phone-sized
+ * screen, and a form on another site that must not start a check. Every scenario leaves a PNG in
+ * {@code serve/target/screenshots/}; with {@code HEARTGUARD_UPDATE_SCREENSHOTS=1} the README's two are refreshed in
+ * {@code docs/img/}.
  */
 class WebCheckerBrowserTest {
   /** Far above a lab check (well under a second on loopback), far below a hang that would stall the build. */
