@@ -30,6 +30,11 @@ final class ApiError extends RuntimeException {
     return new ApiError(406, message, 0);
   }
 
+  /** 504: something the check depends on (the name's DNS) did not answer in time. */
+  static ApiError timeout(String message) {
+    return new ApiError(504, message, 0);
+  }
+
   static ApiError rateLimited(String message, long retryAfterSeconds) {
     return new ApiError(429, message, retryAfterSeconds);
   }

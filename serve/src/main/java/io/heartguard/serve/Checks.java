@@ -29,9 +29,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -52,6 +56,8 @@ final class Checks implements AutoCloseable {
   private static final int RATE_KEYS = 100_000;
   /** How long checks in flight may finish after close before they are cancelled and marked interrupted. */
   private static final Duration STOP_GRACE = Duration.ofSeconds(1);
+  /** The longest a name lookup may hold a request; the check's own timeout when that is shorter. */
+  private static final Duration MAX_RESOLVE = Duration.ofSeconds(5);
   private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
   /** Where a queued check goes, by its id: the real target (with the validated address) and how to reach TLS. */
@@ -216,12 +222,7 @@ final class Checks implements AutoCloseable {
    * any of them out next time. The first address is the one connected to.
    */
   private InetAddress validatedAddress(String host) {
-    InetAddress[] addresses;
-    try {
-      addresses = InetAddress.getAllByName(host); // a literal is parsed, not looked up
-    } catch (UnknownHostException e) {
-      throw ApiError.badRequest("cannot resolve " + Html.printable(host, 100) + "; check the spelling");
-    }
+    InetAddress[] addresses = resolve(host);
     boolean literal = new Target(host, host, 1).isAddressLiteral();
     for (InetAddress a : addresses) {
       Optional<String> why = policy.refusal(a);
@@ -232,6 +233,35 @@ final class Checks implements AutoCloseable {
       }
     }
     return addresses[0];
+  }
+
+  /**
+   * All addresses of a name, within {@link #MAX_RESOLVE}: the system resolver has no timeout of ours, and a name whose
+   * DNS never answers must not hold a request (or, many of them, every request thread) for its retries.
+   */
+  private InetAddress[] resolve(String host) {
+    Duration limit = options.scanOptions().timeout().compareTo(MAX_RESOLVE) < 0 ? options.scanOptions().timeout()
+        : MAX_RESOLVE;
+    CompletableFuture<InetAddress[]> lookup = new CompletableFuture<>();
+    Thread resolver = Thread.ofVirtual().name("heartguard-serve-resolve").start(() -> {
+      try {
+        lookup.complete(InetAddress.getAllByName(host)); // a literal is parsed, not looked up
+      } catch (UnknownHostException | RuntimeException e) {
+        lookup.completeExceptionally(e);
+      }
+    });
+    try {
+      return lookup.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      resolver.interrupt(); // the system resolver ignores it, but a resolver that can stop should
+      throw ApiError.timeout("resolving " + Html.printable(host, 100) + " took more than " + limit.toMillis()
+          + " ms; try again later");
+    } catch (ExecutionException e) {
+      throw ApiError.badRequest("cannot resolve " + Html.printable(host, 100) + "; check the spelling");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ApiError.busy("the server is stopping", 1);
+    }
   }
 
   Optional<WebCheck> find(String id) {
