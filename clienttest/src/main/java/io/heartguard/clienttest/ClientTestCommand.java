@@ -1,11 +1,10 @@
 package io.heartguard.clienttest;
 
+import io.heartguard.lab.ListenAddress;
 import io.heartguard.lab.starttls.StartTlsProtocol;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -102,30 +101,10 @@ public final class ClientTestCommand implements Callable<Integer> {
   static final class ListenConverter implements ITypeConverter<InetSocketAddress> {
     @Override
     public InetSocketAddress convert(String value) {
-      int colon = value.lastIndexOf(':');
-      if (colon < 0) {
-        throw new TypeConversionException("listen address '" + value + "' has no port; expected HOST:PORT, [IPv6]:PORT or :PORT");
-      }
-      String host = value.substring(0, colon);
-      int port;
       try {
-        port = Integer.parseInt(value.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        port = -1;
-      }
-      if (port < 0 || port > 65535) {
-        throw new TypeConversionException("listen address '" + value + "' has port '" + value.substring(colon + 1) + "'; expected 0..65535");
-      }
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      }
-      if (host.isEmpty()) {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-      }
-      try {
-        return new InetSocketAddress(InetAddress.getByName(host), port);
-      } catch (UnknownHostException e) {
-        throw new TypeConversionException("listen host '" + host + "' does not resolve");
+        return ListenAddress.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
       }
     }
   }

@@ -4,11 +4,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
-/** Parses {@code --listen}: {@code 127.0.0.1:8443}, {@code [::1]:8443}, or {@code :8443} (loopback, never all interfaces). */
-final class ListenAddress {
+/**
+ * Parses {@code --listen}: {@code 127.0.0.1:8443}, {@code [::1]:8443}, or {@code :8443} (loopback, never all
+ * interfaces). The lab's and client-test's servers share it.
+ */
+public final class ListenAddress {
   private ListenAddress() {}
 
-  static InetSocketAddress parse(String text) {
+  /** The address, or IllegalArgumentException with a one-line reason that quotes the text. */
+  public static InetSocketAddress parse(String text) {
     int colon = text.lastIndexOf(':');
     if (colon < 0) {
       throw new IllegalArgumentException("listen address '" + text + "' has no port; expected HOST:PORT, [IPv6]:PORT or :PORT");
