@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  * subclasses. Each test gets an empty database; 127.0.0.0/8 is opened with the allow-list, as the lab lives there.
  */
 abstract class ApiContract {
-  static final Duration WAIT = Duration.ofSeconds(20);
   static LabServer vulnerable;
   static LabServer patched;
 
@@ -80,24 +78,9 @@ abstract class ApiContract {
     return "{\"target\": \"" + target + "\"}";
   }
 
-  /** Polls the check until {@code done} holds (each answer is the server's; the loop only bounds the wait). */
-  JsonNode awaitCheck(String id, Predicate<JsonNode> done) throws InterruptedException {
-    long end = System.nanoTime() + WAIT.toNanos();
-    JsonNode check;
-    do {
-      HttpResponse<String> r = http.get("/api/v1/checks/" + id);
-      assertThat(r.statusCode()).isEqualTo(200);
-      check = Http.json(r);
-      if (done.test(check)) {
-        return check;
-      }
-      Thread.sleep(20);
-    } while (System.nanoTime() < end);
-    throw new AssertionError("check " + id + " did not get there in " + WAIT + ": " + check);
-  }
-
-  JsonNode awaitDone(String id) throws InterruptedException {
-    return awaitCheck(id, c -> c.get("status").asText().equals("done"));
+  JsonNode awaitDone(String id) {
+    http.awaitStatus(id, "done");
+    return Http.json(http.get("/api/v1/checks/" + id));
   }
 
   @Test
@@ -223,7 +206,7 @@ abstract class ApiContract {
     String inFlight;
     try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
       inFlight = Http.json(http.postJson("/api/v1/checks", body("127.0.0.1:" + silent.getLocalPort()))).get("id").asText();
-      awaitCheck(inFlight, c -> c.get("status").asText().equals("running"));
+      http.awaitStatus(inFlight, "running");
       start(options(db)); // closes the first checker while its check waits on the silent server
     }
     JsonNode interrupted = Http.json(http.get("/api/v1/checks/" + inFlight));

@@ -87,20 +87,12 @@ class PagesAndHeadersTest {
     assertThat(location).matches("/checks/[a-z2-7]{26}");
 
     String id = location.substring("/checks/".length());
-    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    String page;
-    do {
-      page = http.get(location).body();
-    } while (page.contains("data-verdict=\"pending\"") && System.nanoTime() < end && pause());
+    http.awaitStatus(id, "done");
+    String page = http.get(location).body();
     assertThat(page).contains("id=\"verdict\"", "data-verdict=\"VULNERABLE\"", ">VULNERABLE</p>",
         "Upgrade OpenSSL to 1.0.1g or later", "Restart every process", "Revoke the server", "Rotate session keys",
         "TLSv1.2", "id=\"certificate-age\"", "/checks/" + id);
     assertThat(page).doesNotContain("<script>alert(1)</script>").contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;");
-  }
-
-  private static boolean pause() throws InterruptedException {
-    Thread.sleep(20);
-    return true;
   }
 
   @Test
@@ -216,10 +208,7 @@ class PagesAndHeadersTest {
   void theRecentPageListsChecksWithTheirVerdictInWords() throws Exception {
     String id = Http.json(http.postJson("/api/v1/checks",
         "{\"target\": \"127.0.0.1:" + vulnerable.address().getPort() + "\", \"fresh\": true}")).get("id").asText();
-    long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!Http.json(http.get("/api/v1/checks/" + id)).get("status").asText().equals("done") && System.nanoTime() < end) {
-      pause();
-    }
+    http.awaitStatus(id, "done");
     String page = http.get("/recent").body();
     assertThat(page).contains("href=\"/checks/" + id + "\"", "data-verdict=\"VULNERABLE\">VULNERABLE</td>");
     assertThat(URI.create(checker.uri().toString()).getHost()).isEqualTo("127.0.0.1");
