@@ -146,7 +146,7 @@ public final class DtlsCheck implements Scanner {
         result.evidence.addAll(outcome.evidence());
         result.bytesLeaked = outcome.bytesLeaked();
         return result.finish(outcome.verdict(), outcome.reason(),
-            outcome.verdict() == Verdict.INCONCLUSIVE ? Failure.PROTOCOL : Failure.NONE);
+            outcome.verdict() == Verdict.INCONCLUSIVE ? exchange.probeFailure() : Failure.NONE);
       } catch (DtlsFailure f) {
         result.evidence.add(version + ": " + f.getMessage());
         boolean more = i + 1 < versions.size() && System.nanoTime() - deadlineNanos < 0;
@@ -164,6 +164,7 @@ public final class DtlsCheck implements Scanner {
     private final ProtocolVersion offered;
     private final RandomGenerator random;
     private long nextSequence;
+    private Failure probeFailure = Failure.PROTOCOL;
 
     Exchange(DatagramLink link, ProtocolVersion offered, RandomGenerator random) {
       this.link = link;
@@ -275,11 +276,11 @@ public final class DtlsCheck implements Scanner {
         try {
           datagram = link.receive(retransmitAt);
         } catch (DtlsFailure f) {
-          return inconclusive(seen, "after the heartbeat requests: " + f.getMessage());
+          return inconclusive(seen, f.failure(), "after the heartbeat requests: " + f.getMessage());
         }
         if (datagram == null) {
           if (link.expired() || sends >= retransmission.maxTransmissions()) {
-            return inconclusive(seen, "no answer to either heartbeat request after " + sends + " transmissions"
+            return inconclusive(seen, Failure.TIMEOUT, "no answer to either heartbeat request after " + sends + " transmissions"
                 + (link.expired() ? " before the deadline" : ""));
           }
           sends++;
@@ -291,7 +292,7 @@ public final class DtlsCheck implements Scanner {
         try {
           records = DtlsRecord.parseDatagram(datagram, datagram.length);
         } catch (RecordException e) {
-          return inconclusive(seen, "after the heartbeat requests, a datagram of " + datagram.length
+          return inconclusive(seen, Failure.PROTOCOL, "after the heartbeat requests, a datagram of " + datagram.length
               + " bytes that is not DTLS: " + e.getMessage());
         }
         for (DtlsRecord record : records) {
@@ -305,13 +306,14 @@ public final class DtlsCheck implements Scanner {
                   outcome.bytesLeaked());
             }
           } else if (type == ContentType.ALERT) {
-            return inconclusive(seen, "the server answered the heartbeat requests with alert "
+            return inconclusive(seen, Failure.ALERT, "the server answered the heartbeat requests with alert "
                 + describeAlert(record.fragment()));
           } else if (type == ContentType.APPLICATION_DATA || type == ContentType.CHANGE_CIPHER_SPEC) {
-            return inconclusive(seen, "the server answered the heartbeat requests with a " + type + " record");
+            return inconclusive(seen, Failure.PROTOCOL, "the server answered the heartbeat requests with a " + type
+                + " record");
           }
           if (++skipped > MAX_SKIPPED_RECORDS) {
-            return inconclusive(seen, "more than " + MAX_SKIPPED_RECORDS
+            return inconclusive(seen, Failure.LIMIT, "more than " + MAX_SKIPPED_RECORDS
                 + " records after the heartbeat requests, none an answer");
           }
         }
@@ -325,6 +327,19 @@ public final class DtlsCheck implements Scanner {
         link.send(record(ContentType.HEARTBEAT, version, request));
       }
     }
+
+    /** Ends the probe without a verdict, remembering why for the result's failure kind. */
+    private HeartbeatOracle.ProbeOutcome inconclusive(List<String> seen, Failure kind, String reason) {
+      probeFailure = kind;
+      List<String> evidence = new ArrayList<>(seen);
+      evidence.add(reason);
+      return new HeartbeatOracle.ProbeOutcome(Verdict.INCONCLUSIVE, reason, evidence, 0);
+    }
+
+    /** Why the probe ended without a verdict; PROTOCOL when the oracle judged an answer that proves neither. */
+    Failure probeFailure() {
+      return probeFailure;
+    }
   }
 
   /** The heartbeat messages inside the oracle's TLS records: the probe's, then the control's. */
@@ -337,12 +352,6 @@ public final class DtlsCheck implements Scanner {
       at += RecordHeader.LENGTH + length;
     }
     return out;
-  }
-
-  private static HeartbeatOracle.ProbeOutcome inconclusive(List<String> seen, String reason) {
-    List<String> evidence = new ArrayList<>(seen);
-    evidence.add(reason);
-    return new HeartbeatOracle.ProbeOutcome(Verdict.INCONCLUSIVE, reason, evidence, 0);
   }
 
   private static List<DtlsRecord> parse(byte[] datagram) throws DtlsFailure {

@@ -2,6 +2,7 @@ package io.heartguard.scan.dtls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heartguard.scan.Failure;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
 import io.heartguard.scan.Target;
@@ -154,7 +155,9 @@ class HostileDtlsServerTest {
 
   @Test
   void aSilentPortIsInconclusiveAfterTheRetransmissionsRunOut() throws Exception {
-    assertThat(scan(Policy.SILENT).reason()).matches("no answer on udp/\\d+ to 4 ClientHellos");
+    ScanResult result = scan(Policy.SILENT);
+    assertThat(result.reason()).matches("no answer on udp/\\d+ to 4 ClientHellos");
+    assertThat(result.failure()).as("a lost datagram is worth another try").isEqualTo(Failure.TIMEOUT);
   }
 
   @Test
@@ -166,11 +169,12 @@ class HostileDtlsServerTest {
     ScanResult result = check.check(Target.parse("127.0.0.1:" + port), OPTIONS);
     assertThat(result.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
     assertThat(result.reason()).isEqualTo("ICMP port unreachable: nothing listens on udp/" + port);
+    assertThat(result.failure()).as("UDP's connection refused").isEqualTo(Failure.REFUSED);
   }
 
   @Test
   void garbageIsNotDtls() throws Exception {
-    assertThat(scan(Policy.GARBAGE).reason()).startsWith("a datagram of 64 bytes that is not DTLS (content type 71 is not one of 20..24), starting 47");
+    assertThat(scan(Policy.GARBAGE)).returns(Failure.PROTOCOL, ScanResult::failure).extracting(ScanResult::reason).asString().startsWith("a datagram of 64 bytes that is not DTLS (content type 71 is not one of 20..24), starting 47");
   }
 
   @Test
@@ -187,19 +191,22 @@ class HostileDtlsServerTest {
 
   @Test
   void endlessRetransmissionsHitTheRecordLimit() throws Exception {
-    assertThat(scan(Policy.ENDLESS_RETRANSMISSION).reason())
-        .isEqualTo("more than 512 records before the server's flight was complete");
+    ScanResult result = scan(Policy.ENDLESS_RETRANSMISSION);
+    assertThat(result.reason()).isEqualTo("more than 512 records before the server's flight was complete");
+    assertThat(result.failure()).isEqualTo(Failure.LIMIT);
   }
 
   @Test
   void unansweredHeartbeatsAreInconclusiveNotSafe() throws Exception {
-    assertThat(scan(Policy.DEAF_TO_HEARTBEATS).reason())
-        .isEqualTo("no answer to either heartbeat request after 4 transmissions");
+    ScanResult result = scan(Policy.DEAF_TO_HEARTBEATS);
+    assertThat(result.reason()).isEqualTo("no answer to either heartbeat request after 4 transmissions");
+    assertThat(result.failure()).isEqualTo(Failure.TIMEOUT);
   }
 
   @Test
   void anAlertForTheHeartbeatsIsInconclusive() throws Exception {
-    assertThat(scan(Policy.ALERT_ON_HEARTBEAT).reason())
-        .startsWith("the server answered the heartbeat requests with alert");
+    ScanResult result = scan(Policy.ALERT_ON_HEARTBEAT);
+    assertThat(result.reason()).startsWith("the server answered the heartbeat requests with alert");
+    assertThat(result.failure()).isEqualTo(Failure.ALERT);
   }
 }
