@@ -65,9 +65,11 @@ class DtlsCaptureTest {
       List<String> handshakeTypes = lines.stream().map(l -> l.split("\t", -1))
           .flatMap(f -> java.util.Arrays.stream(f.length > 1 ? f[1].split(",") : new String[0])).toList();
       assertThat(handshakeTypes).as(all).contains("2", "11", "14");
-      // Our probe and control, then the lab's two answers (tshark shows no payload_length for the overclaiming probe).
-      assertThat(lines.stream().filter(l -> l.startsWith("24\t")).toList()).as(all).hasSize(4)
-          .anyMatch(l -> l.endsWith("\t4640\t")).anyMatch(l -> l.endsWith("\t4352\t"));
+      // Our probe (tshark shows no payload_length for its overclaim) and control, then the lab's answers: the leak
+      // (4640) decides, so the check may return, and the capture end, before the lab has sent its control answer.
+      assertThat(lines.stream().filter(l -> l.startsWith("24\t")).toList()).as(all).hasSizeBetween(3, 4)
+          .anyMatch(l -> l.equals("24\t\t\t")).anyMatch(l -> l.endsWith("\t4640\t"))
+          .anyMatch(l -> l.endsWith("\t4352\t"));
       assertThat(lines).as("tshark's malformed-packet field: " + all)
           .allSatisfy(l -> assertThat(l.split("\t", -1)).hasSize(4).endsWith(""));
       assertThat(Files.size(pcap)).isGreaterThan(4640);
