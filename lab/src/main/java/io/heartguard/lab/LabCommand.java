@@ -135,7 +135,16 @@ public final class LabCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
-    return io.heartguard.lab.dtls.LabDtlsServer.serveUntilStopped(options, err);
+    io.heartguard.lab.dtls.LabDtlsServer server;
+    try {
+      server = io.heartguard.lab.dtls.LabDtlsServer.start(options);
+    } catch (IOException | RuntimeException e) {
+      err.println("lab: cannot start DTLS on udp " + LabServer.describe(options.listen()) + ": " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+    return serveUntilStopped(server::close, "lab: DTLS listening on udp " + LabServer.describe(server.address())
+        + " (mode " + options.mode().label() + ", up to " + options.maxVersion() + ")", err);
   }
 
   @Override
@@ -155,19 +164,25 @@ public final class LabCommand implements Callable<Integer> {
       err.flush();
       return 2;
     }
+    return serveUntilStopped(server::close, "lab: listening on " + LabServer.describe(server.address()) + " (mode "
+        + mode.label() + (honeypot ? ", honeypot" : "") + (starttls != null ? ", STARTTLS " + starttls.label() : "")
+        + ")", err);
+  }
+
+  /** Says where the started server listens, then serves until the JVM is stopped (Ctrl-C), closing it on the way. */
+  private static int serveUntilStopped(Runnable close, String listening, PrintWriter err) {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
+      close.run();
       stopped.countDown();
     }, "heartguard-lab-shutdown"));
-    err.println("lab: listening on " + LabServer.describe(server.address()) + " (mode " + mode.label()
-        + (honeypot ? ", honeypot" : "") + (starttls != null ? ", STARTTLS " + starttls.label() : "") + ")");
+    err.println(listening);
     err.flush();
     try {
       stopped.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      server.close();
+      close.run();
     }
     return 0;
   }

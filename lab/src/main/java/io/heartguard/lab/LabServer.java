@@ -201,7 +201,7 @@ public final class LabServer implements AutoCloseable {
   }
 
   /** "127.0.0.1:8443" or "[::1]:8443". */
-  static String describe(InetSocketAddress address) {
+  public static String describe(InetSocketAddress address) {
     String host = address.getAddress().getHostAddress();
     return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
   }

@@ -2,6 +2,7 @@ package io.heartguard.lab.dtls;
 
 import io.heartguard.lab.LabHeartbeats;
 import io.heartguard.lab.LabIdentity;
+import io.heartguard.lab.LabServer;
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.alert.Alert;
 import io.heartguard.wire.alert.AlertException;
@@ -109,36 +110,6 @@ public final class LabDtlsServer implements AutoCloseable {
     return server;
   }
 
-  /**
-   * {@code heartguard lab --dtls}: starts, says where on {@code err}, and serves until the JVM is stopped (Ctrl-C).
-   * Returns the exit code: 0, or 2 with one line when it cannot start.
-   */
-  public static int serveUntilStopped(LabDtlsOptions options, java.io.PrintWriter err) {
-    LabDtlsServer server;
-    try {
-      server = start(options);
-    } catch (IOException | RuntimeException e) {
-      err.println("lab: cannot start DTLS on udp " + describe(options.listen()) + ": " + e.getMessage());
-      err.flush();
-      return 2;
-    }
-    java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "heartguard-lab-dtls-shutdown"));
-    err.println("lab: DTLS listening on udp " + describe(server.address()) + " (mode " + options.mode().label()
-        + ", up to " + options.maxVersion() + ")");
-    err.flush();
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      server.close();
-    }
-    return 0;
-  }
-
   public InetSocketAddress address() {
     try {
       return (InetSocketAddress) channel.getLocalAddress();
@@ -194,7 +165,7 @@ public final class LabDtlsServer implements AutoCloseable {
     try {
       records = DtlsRecord.parseDatagram(datagram, length);
     } catch (RecordException e) {
-      heartbeats.logClosed(describe(peer), "datagram of " + length + " bytes is not DTLS: " + e.getMessage());
+      heartbeats.logClosed(LabServer.describe(peer), "datagram of " + length + " bytes is not DTLS: " + e.getMessage());
       return;
     }
     for (DtlsRecord record : records) {
@@ -203,7 +174,7 @@ public final class LabDtlsServer implements AutoCloseable {
         case HEARTBEAT -> heartbeat(peer, record);
         case ALERT -> {
           associations.remove(peer);
-          heartbeats.logClosed(describe(peer), "peer sent alert " + describeAlert(record.fragment()));
+          heartbeats.logClosed(LabServer.describe(peer), "peer sent alert " + describeAlert(record.fragment()));
         }
         default -> { } // ChangeCipherSpec or application data before any keys: nothing 1.0.1f acts on
       }
@@ -215,7 +186,7 @@ public final class LabDtlsServer implements AutoCloseable {
     try {
       fragments = DtlsHandshakeFragment.parseAll(record.fragment());
     } catch (HandshakeException e) {
-      heartbeats.logClosed(describe(peer), "bad handshake record: " + e.getMessage());
+      heartbeats.logClosed(LabServer.describe(peer), "bad handshake record: " + e.getMessage());
       return;
     }
     for (DtlsHandshakeFragment fragment : fragments) {
@@ -224,14 +195,14 @@ public final class LabDtlsServer implements AutoCloseable {
       }
       HandshakeMessage message = fragment.asWholeMessage();
       if (message == null) {
-        heartbeats.logClosed(describe(peer), "fragmented ClientHello; the lab reads only whole ones");
+        heartbeats.logClosed(LabServer.describe(peer), "fragmented ClientHello; the lab reads only whole ones");
         continue;
       }
       ClientHello hello;
       try {
         hello = ClientHello.parse(message.body());
       } catch (HandshakeException e) {
-        heartbeats.logClosed(describe(peer), "bad ClientHello: " + e.getMessage());
+        heartbeats.logClosed(LabServer.describe(peer), "bad ClientHello: " + e.getMessage());
         continue;
       }
       clientHello(peer, record, fragment.header().messageSeq(), hello);
@@ -242,7 +213,7 @@ public final class LabDtlsServer implements AutoCloseable {
       throws IOException {
     if (!hello.version().isDtls()) {
       sendAlert(peer, ProtocolVersion.DTLS1_0, record.header().sequenceNumber(), Alert.PROTOCOL_VERSION);
-      heartbeats.logClosed(describe(peer), "ClientHello version " + hello.version() + " is not DTLS");
+      heartbeats.logClosed(LabServer.describe(peer), "ClientHello version " + hello.version() + " is not DTLS");
       return;
     }
     Bytes expected = cookie.expected(peer, hello);
@@ -265,7 +236,7 @@ public final class LabDtlsServer implements AutoCloseable {
         messageSeq, record.header().sequenceNumber(), random);
     if (flight.suite() < 0) {
       sendAlert(peer, flight.version(), record.header().sequenceNumber(), Alert.HANDSHAKE_FAILURE);
-      heartbeats.logClosed(describe(peer), "no shared cipher: the client offered no RSA suite usable with "
+      heartbeats.logClosed(LabServer.describe(peer), "no shared cipher: the client offered no RSA suite usable with "
           + flight.version());
       return;
     }
@@ -292,20 +263,20 @@ public final class LabDtlsServer implements AutoCloseable {
       return;
     }
     if (record.fragment().size() > RecordHeader.MAX_PLAINTEXT) {
-      heartbeats.logClosed(describe(peer), "heartbeat record of " + record.fragment().size()
+      heartbeats.logClosed(LabServer.describe(peer), "heartbeat record of " + record.fragment().size()
           + " bytes exceeds 2^14: record_overflow");
       associations.remove(peer);
       return;
     }
     LabHeartbeats.Answer answer = heartbeats.respond(record.fragment().toByteArray());
     if (!answer.answered()) {
-      heartbeats.logHeartbeat(describe(peer), answer, 0);
+      heartbeats.logHeartbeat(LabServer.describe(peer), answer, 0);
       return;
     }
     if (answer.message().length > RecordHeader.MAX_PLAINTEXT) {
-      heartbeats.logHeartbeat(describe(peer), answer, 0);
+      heartbeats.logHeartbeat(LabServer.describe(peer), answer, 0);
       associations.remove(peer);
-      heartbeats.logClosed(describe(peer), "heartbeat response of " + answer.message().length + " bytes exceeds 2^14:"
+      heartbeats.logClosed(LabServer.describe(peer), "heartbeat response of " + answer.message().length + " bytes exceeds 2^14:"
           + " OpenSSL 1.0.1f's dtls1_write_bytes fails OPENSSL_assert(len <= SSL3_RT_MAX_PLAIN_LENGTH) and the process"
           + " aborts; the lab drops the association instead");
       return;
@@ -314,7 +285,7 @@ public final class LabDtlsServer implements AutoCloseable {
         Bytes.of(answer.message()));
     List<byte[]> datagrams = association.bio.write(response.toByteArray());
     // Logged before sending, so that a peer that has the answer can already read its line.
-    heartbeats.logHeartbeat(describe(peer), answer, datagrams.stream().mapToInt(d -> d.length).sum());
+    heartbeats.logHeartbeat(LabServer.describe(peer), answer, datagrams.stream().mapToInt(d -> d.length).sum());
     for (byte[] datagram : datagrams) {
       send(peer, datagram);
     }
@@ -341,11 +312,5 @@ public final class LabDtlsServer implements AutoCloseable {
     } catch (AlertException e) {
       return "(malformed: " + e.getMessage() + ")";
     }
-  }
-
-  /** 127.0.0.1:4433 or [::1]:4433, as the TCP lab names peers. */
-  static String describe(InetSocketAddress address) {
-    String host = address.getAddress().getHostAddress();
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 }
