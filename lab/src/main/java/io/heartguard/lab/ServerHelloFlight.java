@@ -78,7 +78,15 @@ public final class ServerHelloFlight {
   }
 
   static int chooseSuite(List<Integer> offered, ProtocolVersion version) {
-    if (version.equals(ProtocolVersion.TLS1_2)) {
+    return chooseSuite(offered, version.equals(ProtocolVersion.TLS1_2), true);
+  }
+
+  /**
+   * The first of our suites the client offered, or -1: the 1.2-only suites first when {@code v12} (TLS or DTLS 1.2),
+   * the RC4 suites only when {@code rc4} (DTLS forbids them, RFC 6347 section 4.1.2.2).
+   */
+  public static int chooseSuite(List<Integer> offered, boolean v12, boolean rc4) {
+    if (v12) {
       for (int s : SUITES_TLS12) {
         if (offered.contains(s)) {
           return s;
@@ -86,11 +94,15 @@ public final class ServerHelloFlight {
       }
     }
     for (int s : SUITES_ANY) {
-      if (offered.contains(s)) {
+      if (offered.contains(s) && (rc4 || !isRc4(s))) {
         return s;
       }
     }
     return -1;
+  }
+
+  private static boolean isRc4(int suite) {
+    return suite == 0x0005 || suite == 0x0004; // TLS_RSA_WITH_RC4_128_SHA, TLS_RSA_WITH_RC4_128_MD5
   }
 
   /**

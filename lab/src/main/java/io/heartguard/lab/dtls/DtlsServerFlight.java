@@ -1,6 +1,7 @@
 package io.heartguard.lab.dtls;
 
 import io.heartguard.lab.LabIdentity;
+import io.heartguard.lab.ServerHelloFlight;
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.handshake.CertificateMessage;
 import io.heartguard.wire.handshake.ClientHello;
@@ -25,9 +26,6 @@ import java.util.random.RandomGenerator;
  * 4.2.3), one fragment per record, records packed into datagrams of at most the MTU.
  */
 final class DtlsServerFlight {
-  /** DTLS 1.2 only (RFC 5246 appendix A.5), then suites for any version; no RC4 (RFC 6347 section 4.1.2.2). */
-  static final List<Integer> SUITES_DTLS12 = List.of(0x009d, 0x003d, 0x009c, 0x003c);
-  static final List<Integer> SUITES_ANY = List.of(0x0035, 0x0084, 0x002f, 0x0041, 0x0096, 0x000a);
   /** TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746 section 3.3). */
   static final int RENEGOTIATION_SCSV = 0x00ff;
 
@@ -41,20 +39,9 @@ final class DtlsServerFlight {
     return offered.compareTo(max) >= 0 ? max : ProtocolVersion.DTLS1_0;
   }
 
+  /** The TCP lab's suites in its order, without RC4 (RFC 6347 section 4.1.2.2). */
   static int chooseSuite(List<Integer> offered, ProtocolVersion version) {
-    if (version.equals(ProtocolVersion.DTLS1_2)) {
-      for (int s : SUITES_DTLS12) {
-        if (offered.contains(s)) {
-          return s;
-        }
-      }
-    }
-    for (int s : SUITES_ANY) {
-      if (offered.contains(s)) {
-        return s;
-      }
-    }
-    return -1;
+    return ServerHelloFlight.chooseSuite(offered, version.equals(ProtocolVersion.DTLS1_2), false);
   }
 
   /**
