@@ -3,6 +3,7 @@ package io.heartguard.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The 4 KB handshake write buffer of OpenSSL 1.0.1f (bf_buff.c buffer_write), byte for byte. */
@@ -67,5 +68,43 @@ class BufferingBioTest {
     assertThat(bio.flush()).containsExactly(1, 2, 3);
     assertThat(bio.flush()).isEmpty();
     assertThat(bio.buffered()).isZero();
+  }
+
+  // Each write passed on, as a datagram socket sees them (the DTLS lab).
+
+  private final BufferingBio bio = new BufferingBio();
+
+  @Test
+  void aWriteThatFitsIsHeldBackEntirely() {
+    assertThat(bio.writes(filled(4095, 1))).isEmpty();
+    assertThat(bio.buffered()).isEqualTo(4095);
+  }
+
+  @Test
+  void aWriteOfABufferOrMoreIntoAnEmptyBufferIsOneWholeDatagram() {
+    List<byte[]> out = bio.writes(filled(4672, 2));
+    assertThat(out).singleElement().satisfies(d -> assertThat(d).hasSize(4672));
+    assertThat(bio.buffered()).isZero();
+  }
+
+  @Test
+  void aHeldWriteTopsUpWithTheHeadOfTheNextRecordSplittingItAcrossDatagrams() {
+    bio.writes(filled(100, 1));
+    List<byte[]> out = bio.writes(filled(9000, 2));
+
+    assertThat(out).hasSize(2);
+    assertThat(out.get(0)).hasSize(4096).startsWith(filled(100, 1));
+    assertThat(out.get(0)[100]).isEqualTo((byte) 2);
+    assertThat(out.get(1)).hasSize(9000 - 3996);
+    assertThat(bio.buffered()).isZero();
+  }
+
+  @Test
+  void aRestUnderABufferAfterTheTopUpIsHeldAgain() {
+    bio.writes(filled(3000, 1));
+    List<byte[]> out = bio.writes(filled(2000, 2));
+
+    assertThat(out).singleElement().satisfies(d -> assertThat(d).hasSize(4096));
+    assertThat(bio.buffered()).isEqualTo(2000 - 1096);
   }
 }

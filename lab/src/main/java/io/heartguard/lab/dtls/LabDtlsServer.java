@@ -1,5 +1,6 @@
 package io.heartguard.lab.dtls;
 
+import io.heartguard.lab.BufferingBio;
 import io.heartguard.lab.LabHeartbeats;
 import io.heartguard.lab.LabIdentity;
 import io.heartguard.lab.LabServer;
@@ -69,7 +70,7 @@ public final class LabDtlsServer implements AutoCloseable {
     final Bytes clientRandom;
     final List<byte[]> flight;
     final ReplayWindow replay = new ReplayWindow();
-    final DatagramBufferingBio bio = new DatagramBufferingBio();
+    final BufferingBio bio = new BufferingBio();
     long nextSequence;
 
     Association(ProtocolVersion version, Bytes clientRandom, List<byte[]> flight, long nextSequence) {
@@ -283,7 +284,7 @@ public final class LabDtlsServer implements AutoCloseable {
     }
     DtlsRecord response = DtlsRecord.of(ContentType.HEARTBEAT, association.version, 0, association.nextSequence++,
         Bytes.of(answer.message()));
-    List<byte[]> datagrams = association.bio.write(response.toByteArray());
+    List<byte[]> datagrams = association.bio.writes(response.toByteArray());
     // Logged before sending, so that a peer that has the answer can already read its line.
     heartbeats.logHeartbeat(LabServer.describe(peer), answer, datagrams.stream().mapToInt(d -> d.length).sum());
     for (byte[] datagram : datagrams) {
