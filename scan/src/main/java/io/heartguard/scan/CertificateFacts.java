@@ -23,8 +23,14 @@ public record CertificateFacts(String subject, String issuer, Instant notBefore,
     return !notBefore.isBefore(DISCLOSURE);
   }
 
+  /** The advice for a certificate issued before the disclosure and never replaced; null for a later one. */
+  public String warning() {
+    return issuedAfterDisclosure() ? null : "certificate issued " + notBefore + ", before the disclosure on 2014-04-07,"
+        + " and never replaced: if this server was ever vulnerable its private key may have leaked; revoke and rekey";
+  }
+
   /** Reads the leaf certificate with the JDK's own parser (no Bouncy Castle at startup). */
-  static CertificateFacts parse(Bytes der) throws CertificateException {
+  public static CertificateFacts parse(Bytes der) throws CertificateException {
     CertificateFactory factory = CertificateFactory.getInstance("X.509");
     X509Certificate cert = (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der.toByteArray()));
     return new CertificateFacts(cert.getSubjectX500Principal().getName(X500Principal.RFC2253),

@@ -205,9 +205,8 @@ public final class HeartbleedCheck implements Scanner {
         evidence.add("the server's certificate does not parse: " + e.getMessage());
         return;
       }
-      if (!certificate.issuedAfterDisclosure()) {
-        warnings.add("certificate issued " + certificate.notBefore() + ", before the disclosure on 2014-04-07, and"
-            + " never replaced: if this server was ever vulnerable its private key may have leaked; revoke and rekey");
+      if (certificate.warning() != null) {
+        warnings.add(certificate.warning());
       }
     }
 

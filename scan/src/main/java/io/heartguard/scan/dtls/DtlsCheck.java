@@ -27,13 +27,10 @@ import io.heartguard.wire.record.DtlsRecord;
 import io.heartguard.wire.record.ProtocolVersion;
 import io.heartguard.wire.record.RecordException;
 import io.heartguard.wire.record.RecordHeader;
-import java.io.ByteArrayInputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -42,7 +39,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
-import javax.security.auth.x500.X500Principal;
 
 /**
  * Checks one DTLS server for Heartbleed over UDP, before the handshake completes, as {@code HeartbleedCheck} does
@@ -448,15 +444,9 @@ public final class DtlsCheck implements Scanner {
           evidence.add("no certificate in the server's flight");
           return;
         }
-        X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
-            .generateCertificate(new ByteArrayInputStream(message.certificates().getFirst().toByteArray()));
-        certificate = new CertificateFacts(cert.getSubjectX500Principal().getName(X500Principal.RFC2253),
-            cert.getIssuerX500Principal().getName(X500Principal.RFC2253),
-            cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant());
-        if (!certificate.issuedAfterDisclosure()) {
-          warnings.add("certificate issued " + certificate.notBefore() + ", before the disclosure on 2014-04-07,"
-              + " and never replaced: if this server was ever vulnerable its private key may have leaked; revoke and"
-              + " rekey");
+        certificate = CertificateFacts.parse(message.certificates().getFirst());
+        if (certificate.warning() != null) {
+          warnings.add(certificate.warning());
         }
       } catch (HandshakeException | CertificateException e) {
         evidence.add("the server's certificate does not parse: " + e.getMessage());
