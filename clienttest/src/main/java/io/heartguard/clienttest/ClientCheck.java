@@ -1,6 +1,7 @@
 package io.heartguard.clienttest;
 
 import io.heartguard.lab.Ja3Fingerprint;
+import io.heartguard.lab.LabServer;
 import io.heartguard.lab.ServerHelloFlight;
 import io.heartguard.lab.starttls.StartTlsDialogException;
 import io.heartguard.scan.HeartbeatOracle;
@@ -28,7 +29,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -79,7 +79,7 @@ final class ClientCheck {
 
   /** Runs the check; every way a client can misbehave ends in a report, never an exception. */
   ClientReport run() {
-    address = describe((InetSocketAddress) socket.getRemoteSocketAddress());
+    address = LabServer.describe((InetSocketAddress) socket.getRemoteSocketAddress());
     try {
       in = socket.getInputStream();
       out = socket.getOutputStream();
@@ -329,10 +329,5 @@ final class ClientCheck {
       out.add(legacy);
     }
     return out;
-  }
-
-  static String describe(InetSocketAddress address) {
-    String host = address.getAddress().getHostAddress();
-    return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 }

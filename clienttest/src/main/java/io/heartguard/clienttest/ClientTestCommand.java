@@ -1,5 +1,6 @@
 package io.heartguard.clienttest;
 
+import io.heartguard.lab.LabServer;
 import io.heartguard.lab.ListenAddress;
 import io.heartguard.lab.starttls.StartTlsProtocol;
 import java.io.IOException;
@@ -73,7 +74,7 @@ public final class ClientTestCommand implements Callable<Integer> {
     ClientReportFormat format = json ? ClientReportFormat.JSON_LINES : ClientReportFormat.TABLE;
     BlockingQueue<ClientReport> reports = new ArrayBlockingQueue<>(1024);
     try (ClientTestServer server = ClientTestServer.start(options, reports::offer)) {
-      err.println("client-test: listening on " + ClientCheck.describe(server.address())
+      err.println("client-test: listening on " + LabServer.describe(server.address())
           + (starttls != null ? " (STARTTLS " + starttls.label() + ")" : "") + (dump != null ? ", dumping to " + dump : ""));
       err.flush();
       if (format == ClientReportFormat.TABLE) {
@@ -89,7 +90,7 @@ public final class ClientTestCommand implements Callable<Integer> {
         }
       }
     } catch (IOException e) {
-      err.println("client-test: cannot listen on " + ClientCheck.describe(listen) + ": " + e.getMessage());
+      err.println("client-test: cannot listen on " + LabServer.describe(listen) + ": " + e.getMessage());
       err.flush();
       return 2;
     } catch (InterruptedException e) {
