@@ -20,15 +20,15 @@ import java.util.function.UnaryOperator;
 public final class Captures {
   private Captures() {}
 
-  /** The shared public traces: walks up from the working directory to the one beside which shared/pcaps lies. */
+  /** The public traces vendored in the repository (fixtures/pcaps, with their licence): found from any module. */
   public static Path pcaps() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("../shared/pcaps").normalize();
+      Path candidate = dir.resolve("fixtures/pcaps");
       if (Files.isDirectory(candidate)) {
         return candidate;
       }
     }
-    throw new IllegalStateException("no ../shared/pcaps above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException("no fixtures/pcaps above " + Path.of("").toAbsolutePath());
   }
 
   public static String eve(byte[] capture) throws CaptureException {
