@@ -22,17 +22,16 @@ public record DtlsRecordHeader(int contentType, ProtocolVersion version, int epo
     int type = buf[offset] & 0xff;
     ContentType.requireCode(type);
     ProtocolVersion version = new ProtocolVersion(buf[offset + 1] & 0xff, buf[offset + 2] & 0xff);
-    if (!version.isDtls()) {
-      throw new RecordException("record version " + version + " is not a DTLS version (0xfeXX)");
-    }
     int epoch = ((buf[offset + 3] & 0xff) << 8) | (buf[offset + 4] & 0xff);
     long seq = 0;
     for (int i = 5; i < 11; i++) {
       seq = (seq << 8) | (buf[offset + i] & 0xff);
     }
     int length = ((buf[offset + 11] & 0xff) << 8) | (buf[offset + 12] & 0xff);
-    if (length > RecordHeader.MAX_CIPHERTEXT) {
-      throw new RecordException("DTLS record length " + length + " exceeds the maximum of " + RecordHeader.MAX_CIPHERTEXT);
+    if (!RecordFramer.isDtlsHeader(buf, offset)) {
+      throw !version.isDtls()
+          ? new RecordException("record version " + version + " is not a DTLS version (0xfeXX)")
+          : new RecordException("DTLS record length " + length + " exceeds the maximum of " + RecordHeader.MAX_CIPHERTEXT);
     }
     return new DtlsRecordHeader(type, version, epoch, seq, length);
   }

@@ -21,7 +21,11 @@ public record RecordHeader(int contentType, ProtocolVersion version, int length)
     return ContentType.fromCode(contentType);
   }
 
-  /** Parses a header at {@code offset}, which must have five bytes behind it, and checks it is a plausible one. */
+  /**
+   * Parses a header at {@code offset}, which must have five bytes behind it, and checks it is one {@link
+   * RecordFramer#isTlsHeader} places. A reader of records must also know their type, so an undefined content type
+   * is refused here too (1.0.1f sends unexpected_message for one over TLS 1.2 and SSLv3, ssl3_read_bytes).
+   */
   public static RecordHeader parse(byte[] buf, int offset) throws RecordException {
     if (offset < 0 || buf.length - offset < LENGTH) {
       throw new RecordException("record header needs 5 bytes but only " + Math.max(0, buf.length - offset) + " remain");
@@ -30,28 +34,13 @@ public record RecordHeader(int contentType, ProtocolVersion version, int length)
     ContentType.requireCode(type);
     int major = buf[offset + 1] & 0xff;
     int minor = buf[offset + 2] & 0xff;
-    if (major != 3 || minor > 3) {
-      throw new RecordException(String.format("record version 0x%02x%02x is not SSLv3..TLS 1.2", major, minor));
-    }
     int length = ((buf[offset + 3] & 0xff) << 8) | (buf[offset + 4] & 0xff);
-    if (length > MAX_CIPHERTEXT) {
-      throw new RecordException("record length " + length + " exceeds the maximum of 2^14 + 2048 = " + MAX_CIPHERTEXT);
+    if (!RecordFramer.isTlsHeader(buf, offset)) {
+      throw major != 3
+          ? new RecordException(String.format("record version 0x%02x%02x is not 3.x (ssl3_get_record)", major, minor))
+          : new RecordException("record length " + length + " exceeds the maximum of 2^14 + 2048 = " + MAX_CIPHERTEXT);
     }
     return new RecordHeader(type, new ProtocolVersion(major, minor), length);
-  }
-
-  /**
-   * Whether five bytes look like the start of a TLS record: a known type, version 3.0..3.3 and a legal length.
-   * Used to resynchronise a stream after a gap.
-   */
-  public static boolean isPlausible(byte[] buf, int offset) {
-    if (offset < 0 || buf.length - offset < LENGTH) {
-      return false;
-    }
-    int type = buf[offset] & 0xff;
-    int length = ((buf[offset + 3] & 0xff) << 8) | (buf[offset + 4] & 0xff);
-    return type >= 20 && type <= 24 && buf[offset + 1] == 3 && (buf[offset + 2] & 0xff) <= 3
-        && length > 0 && length <= MAX_CIPHERTEXT;
   }
 
   public void writeTo(byte[] buf, int offset) {

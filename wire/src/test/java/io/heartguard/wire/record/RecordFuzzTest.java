@@ -36,4 +36,16 @@ class RecordFuzzTest {
       // the one exception the parser may throw
     }
   }
+
+  /** The framer decides on prefixes: once it answers, more bytes never change the answer, and it never throws. */
+  @FuzzTest(maxDuration = "30s")
+  void clientOpening(byte[] input) {
+    RecordFramer.Opening whole = RecordFramer.clientOpening(input, 0, input.length);
+    for (int n = 0; n <= Math.min(input.length, RecordFramer.OPENING_BYTES); n++) {
+      RecordFramer.Opening prefix = RecordFramer.clientOpening(input, 0, n);
+      if (prefix.kind() != RecordFramer.OpeningKind.MORE_BYTES_NEEDED && !prefix.equals(whole)) {
+        throw new AssertionError("after " + n + " bytes " + prefix + ", after all " + whole);
+      }
+    }
+  }
 }

@@ -26,14 +26,4 @@ class RecordHeaderTest {
     assertThatThrownBy(() -> RecordHeader.parse(new byte[4], 9)).isInstanceOf(RecordException.class);
     assertThatThrownBy(() -> RecordHeader.parse(new byte[8], -1)).isInstanceOf(RecordException.class);
   }
-
-  @Test
-  void plausibleHeadersAreThoseParseAcceptsWithABody() {
-    assertThat(RecordHeader.isPlausible(Bytes.ofHex("18 0302 0003").toByteArray(), 0)).isTrue();
-    assertThat(RecordHeader.isPlausible(Bytes.ofHex("18 0302 0000").toByteArray(), 0)).isFalse();
-    assertThat(RecordHeader.isPlausible(Bytes.ofHex("18 0304 0003").toByteArray(), 0)).isFalse();
-    assertThat(RecordHeader.isPlausible(Bytes.ofHex("19 0303 0003").toByteArray(), 0)).isFalse();
-    assertThat(RecordHeader.isPlausible(Bytes.ofHex("18 0303 4801").toByteArray(), 0)).isFalse();
-    assertThat(RecordHeader.isPlausible(Bytes.ofHex("18 0303").toByteArray(), 0)).isFalse();
-  }
 }

@@ -68,7 +68,7 @@ class RecordPropertyTest {
   }
 
   @Property(seed = SEED)
-  void plausibleHeaderIsOneThatParses(@ForAll @Size(5) byte[] header) {
+  void parseAcceptsExactlyTheFramersHeadersOfKnownType(@ForAll @Size(5) byte[] header) {
     boolean parses;
     try {
       RecordHeader.parse(header, 0);
@@ -76,8 +76,8 @@ class RecordPropertyTest {
     } catch (RecordException e) {
       parses = false;
     }
-    boolean emptyBody = header[3] == 0 && header[4] == 0;
-    assertThat(RecordHeader.isPlausible(header, 0)).isEqualTo(parses && !emptyBody);
+    boolean knownType = ContentType.fromCode(header[0] & 0xff) != null;
+    assertThat(parses).isEqualTo(RecordFramer.isTlsHeader(header, 0) && knownType);
   }
 
   @Provide

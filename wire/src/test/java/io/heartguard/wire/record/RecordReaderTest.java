@@ -78,12 +78,12 @@ class RecordReaderTest {
   }
 
   @Test
-  void versionOutsideSsl3ToTls12IsRefused() {
+  void majorVersionOtherThanThreeIsRefused() {
     RecordReader reader = new RecordReader();
     reader.feed(Bytes.ofHex("16 feff 0010").toByteArray());   // a DTLS header on a TLS stream
     assertThatThrownBy(reader::next)
         .isInstanceOf(RecordException.class)
-        .hasMessage("record version 0xfeff is not SSLv3..TLS 1.2");
+        .hasMessage("record version 0xfeff is not 3.x (ssl3_get_record)");
   }
 
   @Test
