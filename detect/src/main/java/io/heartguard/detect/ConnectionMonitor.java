@@ -10,6 +10,7 @@ import io.heartguard.wire.Bytes;
 import io.heartguard.wire.record.ContentType;
 import io.heartguard.wire.record.DtlsRecordHeader;
 import io.heartguard.wire.record.ProtocolVersion;
+import io.heartguard.wire.record.RecordFramer;
 import io.heartguard.wire.record.RecordHeader;
 
 /**
@@ -86,14 +87,15 @@ public final class ConnectionMonitor implements RecordListener, HeartbleedRules.
 
   /**
    * One UDP datagram of a DTLS connection: any number of records, each with its 13-byte header (RFC 6347 section
-   * 4.1). Returns how many records it held; stops at the first header that is not DTLS.
+   * 4.1), placed by {@link RecordFramer#isDtlsHeader}. Returns how many records it held; stops at the first header
+   * the framer refuses, where dtls1_get_record stops reading the datagram.
    */
   public int onDatagram(Direction direction, byte[] datagram, int offset, int length, long timestampNanos) {
     dtls = true;
     int count = 0;
     int pos = offset;
     int end = offset + length;
-    while (end - pos >= DtlsRecordHeader.LENGTH && looksLikeDtls(datagram, pos)) {
+    while (end - pos >= DtlsRecordHeader.LENGTH && RecordFramer.isDtlsHeader(datagram, pos)) {
       int type = datagram[pos] & 0xff;
       int epoch = ((datagram[pos + 3] & 0xff) << 8) | (datagram[pos + 4] & 0xff);
       int recordLength = ((datagram[pos + 11] & 0xff) << 8) | (datagram[pos + 12] & 0xff);
@@ -104,12 +106,6 @@ public final class ConnectionMonitor implements RecordListener, HeartbleedRules.
       pos = body + available;
     }
     return count;
-  }
-
-  /** Whether a DTLS record header starts here: a content type 20..24 and a version 0xfeXX (RFC 6347 section 4.1). */
-  public static boolean looksLikeDtls(byte[] b, int offset) {
-    int type = b[offset] & 0xff;
-    return type >= 20 && type <= 24 && (b[offset + 1] & 0xff) == 0xfe && (b[offset + 2] & 0xff) >= 0xfc;
   }
 
   private void onDtlsRecord(Direction direction, int type, int epoch, int recordLength, byte[] b, int off,

@@ -1,6 +1,7 @@
 package io.heartguard.detect;
 
 import io.heartguard.wire.record.ProtocolVersion;
+import io.heartguard.wire.record.RecordFramer;
 import io.heartguard.wire.record.RecordHeader;
 
 /**
@@ -8,10 +9,12 @@ import io.heartguard.wire.record.RecordHeader;
  * again when it is lost. Application data is skipped unread and unbuffered (the hot path: only its length
  * matters); other records are handed over whole, without a copy when a segment holds all of them.
  *
- * <p>Where the stream starts decides how the first record is found: at a connection's start, a record header at
- * offset 0 (or an SSLv2-compatible ClientHello); after a plaintext dialog (STARTTLS in SMTP, IMAP, POP3, XMPP), the
- * first handshake hello; mid-stream or after lost bytes, two plausible record headers in a row. Missing bytes that
- * fall inside a record whose length is known cost nothing but that record's bytes.
+ * <p>Records are placed by {@link RecordFramer}, the rule OpenSSL's record layer applies. Where the stream starts
+ * decides how the first record is found: at a connection's start, a record header at offset 0, or an
+ * SSLv2-compatible ClientHello whose records start right after it ({@link RecordFramer#clientOpening}); after a
+ * plaintext dialog (STARTTLS in SMTP, IMAP, POP3, XMPP), the first handshake hello; mid-stream or after lost bytes,
+ * two {@link RecordFramer#isResyncCandidate resync candidates} in a row. Missing bytes that fall inside a record whose
+ * length is known cost nothing but that record's bytes.
  */
 public final class TlsRecordReader {
 
@@ -39,9 +42,14 @@ public final class TlsRecordReader {
    * a boundary lost in TLS is found within two records, so a megabyte means this is not TLS.
    */
   static final long SEARCH_BUDGET = 1 << 20;
-  private static final ProtocolVersion[] VERSIONS = {
-      ProtocolVersion.SSL3_0, ProtocolVersion.TLS1_0, ProtocolVersion.TLS1_1, ProtocolVersion.TLS1_2,
-      new ProtocolVersion(3, 4)};
+  /** Every version 3.x, so that placing a header allocates nothing: the rule takes any minor. */
+  private static final ProtocolVersion[] VERSIONS = new ProtocolVersion[256];
+
+  static {
+    for (int minor = 0; minor < VERSIONS.length; minor++) {
+      VERSIONS[minor] = new ProtocolVersion(3, minor);
+    }
+  }
 
   private final Direction direction;
   private final RecordListener listener;
@@ -87,7 +95,8 @@ public final class TlsRecordReader {
       if (pos >= end) {
         return;
       }
-      if (state == State.START && windowEnd == windowStart && end - pos >= HEADER && plausible(data, pos, true)) {
+      if (state == State.START && windowEnd == windowStart && end - pos >= HEADER
+          && RecordFramer.isTlsHeader(data, pos)) {
         // The usual start of a connection, decided from the segment itself: the window is never needed.
         state = State.SYNCED;
       }
@@ -186,7 +195,7 @@ public final class TlsRecordReader {
           deliver(h, fragment, 0, fragmentFill, currentTimestamp);
         }
       } else if (headerFill == 0 && end - pos >= HEADER) {
-        if (!plausible(data, pos, true)) {
+        if (!RecordFramer.isTlsHeader(data, pos)) {
           return pos;
         }
         RecordHeader h = header(data, pos);
@@ -207,7 +216,7 @@ public final class TlsRecordReader {
         pos += n;
         if (headerFill == HEADER) {
           headerFill = 0;
-          if (!plausible(header, 0, true)) {
+          if (!RecordFramer.isTlsHeader(header, 0)) {
             // Search again from the byte after the bad header's first: put its other four bytes back first.
             startSearch(Resync.DESYNC);
             append(header, 1, HEADER - 1);
@@ -243,20 +252,6 @@ public final class TlsRecordReader {
   private static RecordHeader header(byte[] b, int off) {
     int length = ((b[off + 3] & 0xff) << 8) | (b[off + 4] & 0xff);
     return new RecordHeader(b[off] & 0xff, VERSIONS[b[off + 2] & 0xff], length);
-  }
-
-  /**
-   * RFC 5246 section 6.2.1: a known content type, major version 3, a length within 2^14 + 2048. In sync we accept
-   * minor versions up to 4 and empty records; while searching, only what real stacks send (3.0 to 3.3, non-empty).
-   */
-  static boolean plausible(byte[] b, int off, boolean inSync) {
-    int type = b[off] & 0xff;
-    if (type < 20 || type > 24 || b[off + 1] != 3) {
-      return false;
-    }
-    int minor = b[off + 2] & 0xff;
-    int length = ((b[off + 3] & 0xff) << 8) | (b[off + 4] & 0xff);
-    return inSync ? minor <= 4 && length <= MAX_RECORD : minor <= 3 && length > 0 && length <= MAX_RECORD;
   }
 
   // ---- START, PREAMBLE, SEARCHING --------------------------------------------------------------------------------
@@ -310,38 +305,41 @@ public final class TlsRecordReader {
         if (end - i < HEADER && !atEnd) {
           return;
         }
-        if (end - i >= HEADER && plausible(w, i, true)) {
+        if (end - i >= HEADER && RecordFramer.isTlsHeader(w, i)) {
           state = State.SYNCED; // a record right at the start of the connection: nothing skipped
           return;
-        } else if (end - i >= 3 && (w[i] & 0x80) != 0 && w[i + 2] == 1) {
-          // An SSLv2-compatible ClientHello (RFC 5246 appendix E.2): 2-byte length with the top bit set, type 1.
-          int length = ((w[i] & 0x7f) << 8) | (w[i + 1] & 0xff);
-          state = State.SYNCED;
-          skipRemaining = 2 + length;
-          return;
-        } else {
-          state = State.PREAMBLE;
-          scan(ts, atEnd);
+        }
+        RecordFramer.Opening opening = RecordFramer.clientOpening(w, i, end - i);
+        if (opening.kind() == RecordFramer.OpeningKind.MORE_BYTES_NEEDED && !atEnd) {
           return;
         }
+        if (opening.kind() == RecordFramer.OpeningKind.SSL2_COMPATIBLE_HELLO) {
+          // s23_srvr.c: TLS records start exactly after the hello's 2 + length bytes.
+          state = State.SYNCED;
+          skipRemaining = opening.length();
+          return;
+        }
+        state = State.PREAMBLE;
+        scan(ts, atEnd);
+        return;
       }
       case PREAMBLE -> {
         // The first handshake record after a plaintext dialog: 0x16 0x03 0x0N, a length, then ClientHello (1) or
         // ServerHello (2). Six specific bytes: plaintext protocols do not produce them by chance.
         for (; end - i >= HEADER + 1; i++) {
-          if (w[i] == 22 && plausible(w, i, false) && (w[i + HEADER] == 1 || w[i + HEADER] == 2)) {
+          if (w[i] == 22 && RecordFramer.isResyncCandidate(w, i) && (w[i + HEADER] == 1 || w[i + HEADER] == 2)) {
             found = true;
             break;
           }
         }
       }
       case SEARCHING -> {
-        // Two plausible headers in a row, the second exactly where the first record ends.
+        // Two resync candidates in a row, the second exactly where the first record ends.
         for (; end - i >= HEADER; i++) {
-          if (plausible(w, i, false)) {
+          if (RecordFramer.isResyncCandidate(w, i)) {
             int next = i + HEADER + (((w[i + 3] & 0xff) << 8) | (w[i + 4] & 0xff));
             if (next + HEADER <= end) {
-              if (plausible(w, next, false)) {
+              if (RecordFramer.isResyncCandidate(w, next)) {
                 found = true;
                 break;
               }

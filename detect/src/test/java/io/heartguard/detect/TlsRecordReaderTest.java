@@ -38,6 +38,24 @@ class TlsRecordReaderTest {
   }
 
   @Test
+  void recordsAfterAnSslv2CompatibleHelloStartWhereOpenSslReadsThemEvenSplitByteByByte() {
+    // 802e 01 0301 0015 0000 0010 | SSLv2 2-byte header, 46 bytes, CLIENT-HELLO, TLS 1.0, 21/0/16 lengths
+    // then 21 bytes of cipher specs and a 16-byte challenge; s23_srvr.c reads TLS records from byte 48 on,
+    // here a heartbeat 18 0301 0003 01 4000 whose own bytes hold no header a framer could be misled by.
+    byte[] b = hex("802e 01 0301 0015 0000 0010 000039000038000035000016000013 00000a0700c0"
+        + "000102030405060708090a0b0c0d0e0f" + "18 0301 0003 014000");
+    new TlsRecordReader(Direction.TO_SERVER, recorder, true).feed(b, 0, b.length, 0);
+    List<String> whole = List.copyOf(events);
+    events.clear();
+    TlsRecordReader split = new TlsRecordReader(Direction.TO_SERVER, recorder, true);
+    for (int i = 0; i < b.length; i++) {
+      split.feed(b, i, 1, 0);
+    }
+    assertThat(whole).containsExactly("24/3/3");
+    assertThat(events).isEqualTo(whole);
+  }
+
+  @Test
   void applicationDataIsSkippedUnread() {
     TlsRecordReader reader = new TlsRecordReader(Direction.TO_CLIENT, recorder, true);
     byte[] b = hex(APP_DATA + HEARTBEAT);

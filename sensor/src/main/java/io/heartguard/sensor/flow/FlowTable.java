@@ -4,6 +4,7 @@ import io.heartguard.detect.AlertSink;
 import io.heartguard.detect.ConnectionMonitor;
 import io.heartguard.detect.Direction;
 import io.heartguard.detect.FlowInfo;
+import io.heartguard.wire.record.RecordFramer;
 
 /**
  * The connections being watched, least recently used first. Bounded three ways, each counted when it bites: flows
@@ -97,7 +98,7 @@ public final class FlowTable {
     Flow flow = srcIsA ? find(srcHigh, srcLow, srcPort, dstHigh, dstLow, dstPort, UDP)
         : find(dstHigh, dstLow, dstPort, srcHigh, srcLow, srcPort, UDP);
     if (flow == null) {
-      if (length < 13 + 12 + 1 || !ConnectionMonitor.looksLikeDtls(data, offset)) {
+      if (length < 13 + 12 + 1 || !RecordFramer.isDtlsHeader(data, offset)) {
         return; // only DTLS is watched on UDP
       }
       // RFC 6347 section 4.2.2: a handshake record's body starts with its type: ClientHello 1, ServerHello 2,
