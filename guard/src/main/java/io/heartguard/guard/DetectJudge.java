@@ -11,6 +11,7 @@ import io.heartguard.wire.record.RecordHeader;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -21,8 +22,15 @@ import java.util.Set;
  * during that call are the findings on that record, and the policies turn findings into verdicts.
  *
  * <p>What is held for the monitor: the type and payload_length of every heartbeat (three bytes, enough for the
- * plaintext rules; an encrypted one is judged on its header's length), and, until the monitor knows the cipher,
- * whole handshake records from the server so it can read ServerHello. Nothing else is held.
+ * plaintext rules; an encrypted one is judged on its header's length), the one byte of a ChangeCipherSpec, and,
+ * until the monitor knows the cipher, whole handshake records from the server so it can read ServerHello. Nothing
+ * else is held.
+ *
+ * <p>The engine sees the records OpenSSL acts on, no others: an empty record (skipped by ssl3_get_record) or a
+ * ChangeCipherSpec other than the single byte 0x01 (fatal in ssl3_read_bytes) changes nothing, so an attacker
+ * cannot turn a direction "encrypted" in the engine's eyes while the server still reads plaintext. Beside the
+ * engine's findings, the guard blocks, under every policy but monitor, every heartbeat before the handshake is
+ * complete (RFC 6520 section 3) and every heartbeat record under 3 bytes.
  *
  * <p>The engine reports each rule once per direction on a connection, as an IDS should; a guard must also stop the
  * repeats. So once a heartbeat from one side is blocked, every later heartbeat from that side is given the same
@@ -38,7 +46,11 @@ public final class DetectJudge implements RecordJudge {
   private final ConnectionMonitor monitor;
   private final List<Alert> raised = new ArrayList<>(2);
   private final boolean[] quarantined = new boolean[2];
-  private final boolean[] restrictReported = new boolean[2];
+  private final boolean[] changeCipherSpecSeen = new boolean[2];
+  private final boolean[] finishedSeen = new boolean[2];
+  /** Guard rules already reported per direction: each is reported once per direction and connection. */
+  private final List<Set<GuardRule>> reported = List.of(EnumSet.noneOf(GuardRule.class),
+      EnumSet.noneOf(GuardRule.class));
 
   public DetectJudge(Set<Policy> policies, Action action, FlowInfo flow, AlertSink sink, Clock clock) {
     this.policies = Set.copyOf(policies);
@@ -69,6 +81,9 @@ public final class DetectJudge implements RecordJudge {
     if (type == ContentType.HEARTBEAT.code()) {
       return Math.min(HeartbeatFrame.HEADER_LENGTH, header.length());
     }
+    if (type == ContentType.CHANGE_CIPHER_SPEC.code()) {
+      return Math.min(1, header.length()); // its one byte decides whether OpenSSL switches keys
+    }
     boolean serverHelloUnread = direction == Direction.TO_CLIENT && monitor.cipherSuite() < 0
         && !monitor.changeCipherSpecSeen(Direction.TO_CLIENT);
     return type == ContentType.HANDSHAKE.code() && serverHelloUnread ? header.length() : 0;
@@ -76,29 +91,37 @@ public final class DetectJudge implements RecordJudge {
 
   @Override
   public Verdict judge(Direction direction, RecordHeader header, byte[] heldFragment) {
-    boolean heartbeat = header.contentType() == ContentType.HEARTBEAT.code();
+    int type = header.contentType();
+    boolean heartbeat = type == ContentType.HEARTBEAT.code();
     int d = direction.ordinal();
     if (heartbeat && quarantined[d]) {
       return action.verdict();
     }
-    raised.clear();
-    monitor.onRecord(direction, header, heldFragment, 0, heldFragment.length, nanos(clock.instant()));
-    Verdict verdict = Verdict.FORWARD;
-    for (Alert alert : raised) {
-      Verdict v = blocks(alert.rule(), policies) && !policies.contains(Policy.MONITOR) ? action.verdict()
-          : Verdict.FORWARD;
-      sink.onAlert(new GuardAlert.Detection(alert, v));
-      verdict = stronger(verdict, v);
+    if (!heartbeat && discardedByOpenSsl(type, header, heldFragment)) {
+      return Verdict.FORWARD; // the receiver skips it or dies on it: it changes no state
     }
-    if (heartbeat && verdict == Verdict.FORWARD && policies.contains(Policy.RESTRICT)) {
-      verdict = action.verdict();
-      if (!restrictReported[d]) {
-        restrictReported[d] = true;
-        sink.onAlert(new GuardAlert.PolicyHit(GuardRule.HEARTBEAT_RESTRICTED, direction, flow,
-            nanos(clock.instant()), header.length(), "heartbeat record of " + header.length() + " bytes from the "
-                + direction.sender() + " restricted by policy (later ones on this connection are not reported)",
-            verdict));
-      }
+    if (type == ContentType.CHANGE_CIPHER_SPEC.code()) {
+      changeCipherSpecSeen[d] = true;
+    } else if (type == ContentType.HANDSHAKE.code() && changeCipherSpecSeen[d]) {
+      finishedSeen[d] = true; // the first handshake record after ChangeCipherSpec carries Finished
+    }
+    raised.clear();
+    if (header.length() > 0) {
+      monitor.onRecord(direction, header, heldFragment, 0, heldFragment.length, nanos(clock.instant()));
+    }
+    GuardRule guardRule = heartbeat ? heartbeatRule(header) : null;
+    boolean block = blocking() && (guardRule != null || raised.stream().anyMatch(a -> blocks(a.rule(), policies)));
+    Verdict verdict = block ? action.verdict() : Verdict.FORWARD;
+    // Each finding is reported with what happened to its record; a record the guard blocks on a rule of its own
+    // carries the engine's findings, if any, and the guard's rule only when the engine had none.
+    for (Alert alert : raised) {
+      boolean blockedHere = guardRule != null || blocks(alert.rule(), policies);
+      sink.onAlert(new GuardAlert.Detection(alert, blockedHere ? verdict : Verdict.FORWARD));
+    }
+    if (guardRule != null && raised.isEmpty() && reported.get(d).add(guardRule)) {
+      sink.onAlert(new GuardAlert.PolicyHit(guardRule, direction, flow, nanos(clock.instant()), header.length(),
+          heartbeatReason(guardRule, direction, header) + " (later ones on this connection are not reported)",
+          verdict));
     }
     if (heartbeat && verdict != Verdict.FORWARD) {
       quarantined[d] = true;
@@ -106,12 +129,71 @@ public final class DetectJudge implements RecordJudge {
     return verdict;
   }
 
+  /**
+   * The guard's own rules for a heartbeat the engine let pass, in order: the restrict policy; a record too short for
+   * a heartbeat's header; RFC 6520 section 3, "a HeartbeatRequest message SHOULD NOT be sent during handshakes", and
+   * 1.0.1f answers one anyway. Null when none applies.
+   */
+  private GuardRule heartbeatRule(RecordHeader header) {
+    if (policies.contains(Policy.RESTRICT)) {
+      return GuardRule.HEARTBEAT_RESTRICTED;
+    }
+    if (header.length() < HeartbeatFrame.HEADER_LENGTH) {
+      return GuardRule.HEARTBEAT_TOO_SHORT;
+    }
+    return handshakeComplete() ? null : GuardRule.HEARTBEAT_DURING_HANDSHAKE;
+  }
+
+  private static String heartbeatReason(GuardRule rule, Direction direction, RecordHeader header) {
+    String record = "heartbeat record of " + header.length() + " bytes from the " + direction.sender();
+    return switch (rule) {
+      case HEARTBEAT_RESTRICTED -> record + " restricted by policy";
+      case HEARTBEAT_TOO_SHORT -> record + " cannot hold its type and payload_length (3 bytes); 1.0.1f reads them"
+          + " from stale memory";
+      case HEARTBEAT_DURING_HANDSHAKE -> record + " before both sides sent ChangeCipherSpec and Finished"
+          + " (RFC 6520 section 3)";
+      default -> throw new IllegalArgumentException(rule + " is not a heartbeat rule");
+    };
+  }
+
+  /**
+   * Records 1.0.1f reads without a change of state: an empty record, skipped by ssl3_get_record ({@code if
+   * (rr->length == 0) goto again}), and a ChangeCipherSpec that is not exactly the one byte 0x01, which
+   * ssl3_read_bytes answers with a fatal illegal_parameter alert. Neither may turn a direction "encrypted".
+   */
+  private static boolean discardedByOpenSsl(int type, RecordHeader header, byte[] heldFragment) {
+    if (header.length() == 0) {
+      return true;
+    }
+    return type == ContentType.CHANGE_CIPHER_SPEC.code() && (header.length() != 1 || heldFragment[0] != 1);
+  }
+
+  /** Both directions have sent ChangeCipherSpec and then Finished: the handshake is over. */
+  boolean handshakeComplete() {
+    return finishedSeen[0] && finishedSeen[1];
+  }
+
+  private boolean blocking() {
+    return !policies.contains(Policy.MONITOR);
+  }
+
   @Override
   public Verdict framingLost(Direction direction, byte[] header) {
-    Verdict verdict = policies.contains(Policy.MONITOR) ? Verdict.FORWARD : Verdict.RESET;
+    Verdict verdict = blocking() ? Verdict.RESET : Verdict.FORWARD;
     sink.onAlert(new GuardAlert.PolicyHit(GuardRule.FRAMING_LOST, direction, flow, nanos(clock.instant()),
         Alert.UNKNOWN, "bytes " + HexFormat.of().formatHex(header) + " from the " + direction.sender()
-            + " do not start a TLS record (expected version 0x03xx); "
+            + " do not start a TLS record (expected version 0x03xx, length up to 2^14 + 2048); "
+            + (verdict == Verdict.RESET ? "reset, failing closed" : "passing the rest through uninspected"),
+        verdict));
+    return verdict;
+  }
+
+  @Override
+  public Verdict notTls(Direction direction, String reason) {
+    Verdict verdict = blocking() ? Verdict.RESET : Verdict.FORWARD;
+    sink.onAlert(new GuardAlert.PolicyHit(GuardRule.NOT_TLS, direction, flow, nanos(clock.instant()),
+        Alert.UNKNOWN, "first bytes from the " + direction.sender() + " are not TLS as OpenSSL reads it: "
+            + reason + "; "
             + (verdict == Verdict.RESET ? "reset, failing closed" : "passing the rest through uninspected"),
         verdict));
     return verdict;
@@ -120,10 +202,6 @@ public final class DetectJudge implements RecordJudge {
   /** The engine's view of the connection, for tests and summaries. */
   public ConnectionMonitor monitor() {
     return monitor;
-  }
-
-  private static Verdict stronger(Verdict a, Verdict b) {
-    return a.ordinal() >= b.ordinal() ? a : b;
   }
 
   private static long nanos(Instant t) {

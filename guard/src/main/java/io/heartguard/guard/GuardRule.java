@@ -9,8 +9,24 @@ import java.util.Locale;
 public enum GuardRule {
   /** A heartbeat record under the restrict policy ("restrict heartbeat messages"): reported once per direction. */
   HEARTBEAT_RESTRICTED(9_160_101, 3),
-  /** The stream stopped parsing as TLS records, so heartbeats can no longer be seen in that direction. */
-  FRAMING_LOST(9_160_102, 2);
+  /**
+   * Five bytes where a record must start that {@code RecordFramer} cannot place as OpenSSL would (major version not
+   * 3, a length over 2^14 + 2048): the guard no longer knows where the receiver's records are.
+   */
+  FRAMING_LOST(9_160_102, 2),
+  /**
+   * A first message that 1.0.1f's ssl23_get_client_hello would not take as TLS or as an SSLv2-compatible hello
+   * (plaintext, STARTTLS, a real SSLv2 hello), or a server's first bytes that are no TLS record: not framed with
+   * certainty, so not carried.
+   */
+  NOT_TLS(9_160_103, 2),
+  /** RFC 6520 section 3: a heartbeat before both sides' ChangeCipherSpec and Finished. */
+  HEARTBEAT_DURING_HANDSHAKE(9_160_104, 2),
+  /**
+   * A heartbeat record too short for its own type and payload_length (under 3 bytes): 1.0.1f then reads
+   * payload_length from stale bytes of its read buffer (tls1_process_heartbeat).
+   */
+  HEARTBEAT_TOO_SHORT(9_160_105, 1);
 
   private final int signatureId;
   private final int severity;

@@ -22,7 +22,7 @@ public enum Policy {
   /** Alerts only: nothing is ever dropped or reset. */
   MONITOR;
 
-  public static final Set<Policy> DEFAULT = EnumSet.of(BLOCK_MALFORMED, BLOCK_LEAK);
+  public static final Set<Policy> DEFAULT = EnumSet.of(RESTRICT);
 
   public String cliName() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');

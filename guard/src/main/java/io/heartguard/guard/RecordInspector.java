@@ -2,12 +2,14 @@ package io.heartguard.guard;
 
 import io.heartguard.detect.Direction;
 import io.heartguard.wire.record.ProtocolVersion;
+import io.heartguard.wire.record.RecordFramer;
 import io.heartguard.wire.record.RecordHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.util.Arrays;
+import java.util.HexFormat;
 
 /**
  * Cuts one direction of a connection into TLS records on the fly and lets through only what the {@link RecordJudge}
@@ -15,14 +17,13 @@ import java.util.Arrays;
  * record crosses the guard byte for byte and without a copy. A record is held back (its header, plus as many
  * fragment bytes as the judge asks for) until it is judged, so a blocked record never has a byte forwarded.
  *
- * <p>STARTTLS: until TLS begins the direction is passed through untouched. TLS begins when a read starts with a
- * plausible record header — content type 20..24, version 0x0300..0x0303, length 1..2^14+2048
- * ({@link RecordHeader#isPlausible}). Protocols that switch to TLS (SMTP, IMAP, POP3, LDAP, FTP, XMPP) do so at a
- * message boundary after a plaintext exchange, so the ClientHello and ServerHello start a read; a read shorter
- * than five bytes that could begin such a header is held until five bytes decide it, so splitting the first header
- * into tiny segments does not slip past. Once TLS has begun the direction stays framed: a "header" whose version
- * byte is not 3 means the guard has lost the record boundaries, which the judge turns into a reset (fail closed)
- * or a pass-through.
+ * <p>Every direction is framed from its first byte, as OpenSSL 1.0.1f reads it ({@link RecordFramer}): the
+ * client's first bytes must open as ssl23_get_client_hello takes them (a TLS record holding a ClientHello, or an
+ * SSLv2-compatible ClientHello, after which records start exactly at its end), the server's with a TLS record
+ * header. Up to eleven bytes are held for that decision. A first message that is neither (plaintext, STARTTLS, a
+ * real SSLv2 hello) cannot be framed with certainty; the judge turns it into a reset ({@code not_tls}) or, under
+ * monitor, a pass-through. Once framed, five bytes that should start a record but that the framer cannot place
+ * mean the guard has lost the receiver's record boundaries ({@code framing_lost}): again a reset or a pass-through.
  *
  * <p>Memory: at most {@link #MAX_HELD} bytes are held, and that only when the judge asks for a whole record.
  */
@@ -40,12 +41,14 @@ public final class RecordInspector extends ChannelInboundHandlerAdapter {
 
   private static final byte[] NOTHING_HELD = new byte[0];
 
-  private enum State { BEFORE_TLS, RECORD_START, HOLDING, FORWARDING_BODY, SKIPPING_BODY, PASSTHROUGH, RESET }
+  private enum State { OPENING, RECORD_START, HOLDING, FORWARDING_BODY, SKIPPING_BODY, PASSTHROUGH, RESET }
 
   private final Direction direction;
   private final RecordJudge judge;
   private final GuardMetrics metrics;
-  private State state = State.BEFORE_TLS;
+  private State state = State.OPENING;
+  /** The five bytes where a record should start, copied to ask the framer (the body is never copied). */
+  private final byte[] headerBytes = new byte[RecordHeader.LENGTH];
   private byte[] held = new byte[16];
   private int heldCount;
   /** Bytes to hold before judging: five until the header is known, then five plus what the judge asked for. */
@@ -84,18 +87,85 @@ public final class RecordInspector extends ChannelInboundHandlerAdapter {
   }
 
   private void inspect(ChannelHandlerContext ctx, ByteBuf in) {
-    int pos = in.readerIndex();
-    int end = in.writerIndex();
     if (state == State.RESET) {
       return;
     }
-    if (state == State.BEFORE_TLS && !tlsBegins(ctx, in, pos, end)) {
-      return;
+    if (state == State.OPENING) {
+      opening(ctx, in);
+    } else {
+      framed(ctx, in, in.readerIndex());
     }
+  }
+
+  /**
+   * Collects the bytes that decide how this direction opens, at most {@link RecordFramer#OPENING_BYTES}, and once
+   * they decide, frames from the first byte: the held bytes first, then the rest of this read.
+   */
+  private void opening(ChannelHandlerContext ctx, ByteBuf in) {
+    int pos = in.readerIndex();
+    int wanted = direction == Direction.TO_SERVER ? RecordFramer.OPENING_BYTES : RecordHeader.LENGTH;
+    int take = Math.min(wanted - heldCount, in.readableBytes());
+    ensureHeldCapacity(heldCount + take);
+    in.getBytes(pos, held, heldCount, take);
+    int available = heldCount + take;
+    RecordFramer.Opening opening = direction == Direction.TO_SERVER
+        ? RecordFramer.clientOpening(held, 0, available) : serverOpening(held, available);
+    switch (opening.kind()) {
+      case MORE_BYTES_NEEDED -> heldCount = available; // take was all of this read
+      case TLS_RECORDS, SSL2_COMPATIBLE_HELLO -> {
+        int replayed = heldCount;
+        heldCount = 0;
+        if (opening.kind() == RecordFramer.OpeningKind.SSL2_COMPATIBLE_HELLO) {
+          // s23_srvr.c reads exactly 2 + length bytes of hello; the first TLS record starts right after them.
+          remaining = opening.length();
+          state = State.FORWARDING_BODY;
+        } else {
+          state = State.RECORD_START;
+        }
+        if (replayed > 0) {
+          ByteBuf first = ctx.alloc().buffer(replayed).writeBytes(held, 0, replayed);
+          try {
+            framed(ctx, first, first.readerIndex());
+          } finally {
+            first.release();
+          }
+        }
+        if (state != State.RESET) {
+          framed(ctx, in, pos);
+        }
+      }
+      case SSL2_HELLO, REFUSED -> {
+        String reason = opening.kind() == RecordFramer.OpeningKind.SSL2_HELLO
+            ? "an SSLv2 ClientHello (version 0x0002); SSLv2 is not carried" : opening.reason();
+        if (judge.notTls(direction, reason) == Verdict.RESET) {
+          reset(ctx);
+          return;
+        }
+        state = State.PASSTHROUGH;
+        emitHeld(ctx);
+        emit(ctx, in, pos, in.writerIndex());
+      }
+    }
+  }
+
+  /** A server's first bytes open with a TLS record header, as the client's ssl23_get_server_hello wants. */
+  private static RecordFramer.Opening serverOpening(byte[] start, int available) {
+    if (available >= RecordHeader.LENGTH ? RecordFramer.isTlsHeader(start, 0)
+        : RecordFramer.couldStartTlsHeader(start, 0, available)) {
+      return available >= RecordHeader.LENGTH ? new RecordFramer.Opening(RecordFramer.OpeningKind.TLS_RECORDS, 0, "")
+          : new RecordFramer.Opening(RecordFramer.OpeningKind.MORE_BYTES_NEEDED, 0, "");
+    }
+    return new RecordFramer.Opening(RecordFramer.OpeningKind.REFUSED, 0, "bytes "
+        + HexFormat.of().formatHex(start, 0, Math.min(available, RecordHeader.LENGTH)) + " do not start a TLS record");
+  }
+
+  /** Frames {@code in} from {@code pos} on, record by record, forwarding what the judge allows. */
+  private void framed(ChannelHandlerContext ctx, ByteBuf in, int pos) {
+    int end = in.writerIndex();
     int runStart = pos; // start of the bytes in `in` already allowed but not yet fired on
     while (pos < end) {
       switch (state) {
-        case PASSTHROUGH, BEFORE_TLS -> pos = end;
+        case PASSTHROUGH -> pos = end;
         case FORWARDING_BODY -> {
           int n = Math.min(remaining, end - pos);
           pos += n;
@@ -122,12 +192,11 @@ public final class RecordInspector extends ChannelInboundHandlerAdapter {
             runStart = pos;
             break;
           }
-          if (in.getUnsignedByte(pos + 1) != 3) {
+          in.getBytes(pos, headerBytes);
+          if (!RecordFramer.isTlsHeader(headerBytes, 0)) {
             emit(ctx, in, runStart, pos);
             runStart = pos;
-            byte[] bad = new byte[RecordHeader.LENGTH];
-            in.getBytes(pos, bad);
-            if (!onFramingLost(ctx, bad)) {
+            if (!onFramingLost(ctx, headerBytes.clone())) {
               return;
             }
             break;
@@ -164,54 +233,10 @@ public final class RecordInspector extends ChannelInboundHandlerAdapter {
             return;
           }
         }
-        case RESET -> throw new IllegalStateException("no bytes are inspected after a reset");
+        case OPENING, RESET -> throw new IllegalStateException("no bytes are framed in state " + state);
       }
     }
     emit(ctx, in, runStart, pos);
-  }
-
-  /** Decides whether TLS begins with this read; false when everything has been dealt with already. */
-  private boolean tlsBegins(ChannelHandlerContext ctx, ByteBuf in, int pos, int end) {
-    byte[] start = new byte[RecordHeader.LENGTH];
-    int n = Math.min(heldCount, RecordHeader.LENGTH);
-    System.arraycopy(held, 0, start, 0, n);
-    int fromIn = Math.min(RecordHeader.LENGTH - n, end - pos);
-    in.getBytes(pos, start, n, fromIn);
-    int available = n + fromIn;
-    if (available >= RecordHeader.LENGTH && RecordHeader.isPlausible(start, 0)) {
-      if (heldCount > 0) {
-        startHolding(RecordHeader.LENGTH, null);
-        heldCount = n;
-        state = State.HOLDING;
-      } else {
-        state = State.RECORD_START;
-      }
-      return true;
-    }
-    if (available < RecordHeader.LENGTH && couldStartHeader(start, available)) {
-      ensureHeldCapacity(heldCount + (end - pos));
-      in.getBytes(pos, held, heldCount, end - pos);
-      heldCount += end - pos;
-      return false;
-    }
-    emitHeld(ctx);
-    emit(ctx, in, pos, end);
-    return false;
-  }
-
-  /** Whether the first bytes of a read could begin a plausible header, so that five bytes are worth waiting for. */
-  private static boolean couldStartHeader(byte[] start, int available) {
-    if (available == 0) {
-      return true;
-    }
-    boolean ok = (start[0] & 0xff) >= 20 && (start[0] & 0xff) <= 24;
-    if (available >= 2) {
-      ok &= start[1] == 3;
-    }
-    if (available >= 3) {
-      ok &= (start[2] & 0xff) <= 3;
-    }
-    return ok;
   }
 
   private int bytesToHold(RecordHeader header) {
@@ -241,7 +266,7 @@ public final class RecordInspector extends ChannelInboundHandlerAdapter {
   /** Judges a record whose held bytes are complete; false after a reset. */
   private boolean judgeHeld(ChannelHandlerContext ctx) {
     if (heldHeader == null) {
-      if (held[1] != 3) {
+      if (!RecordFramer.isTlsHeader(held, 0)) {
         return onFramingLost(ctx, Arrays.copyOf(held, RecordHeader.LENGTH));
       }
       heldHeader = headerAt(held);

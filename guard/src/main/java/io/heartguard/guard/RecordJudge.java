@@ -22,4 +22,10 @@ public interface RecordJudge {
    * rest of that direction through uninspected.
    */
   Verdict framingLost(Direction direction, byte[] header);
+
+  /**
+   * A direction's first bytes are not TLS as the receiver would read them ({@code reason}, from
+   * {@code RecordFramer}). RESET fails closed; FORWARD passes that direction through uninspected.
+   */
+  Verdict notTls(Direction direction, String reason);
 }

@@ -41,19 +41,39 @@ final class InspectedConnection {
     return new InspectedConnection(Policy.DEFAULT, Action.RESET);
   }
 
+  /**
+   * A full handshake both ways, drained: the client's hello, the server's flight, then each side's ChangeCipherSpec
+   * and (encrypted) Finished, then application data. After it heartbeats are no longer "during the handshake"
+   * (RFC 6520 section 3).
+   */
+  InspectedConnection handshake() {
+    send(Direction.TO_SERVER, TlsBytes.CLIENT_HELLO).send(Direction.TO_CLIENT, TlsBytes.HANDSHAKE);
+    send(Direction.TO_SERVER, TlsBytes.concat(TlsBytes.CHANGE_CIPHER_SPEC, TlsBytes.FINISHED));
+    send(Direction.TO_CLIENT, TlsBytes.concat(TlsBytes.CHANGE_CIPHER_SPEC, TlsBytes.FINISHED));
+    send(Direction.TO_SERVER, TlsBytes.APPLICATION_DATA).send(Direction.TO_CLIENT, TlsBytes.APPLICATION_DATA);
+    forwarded(Direction.TO_SERVER);
+    forwarded(Direction.TO_CLIENT);
+    if (!judge.handshakeComplete() || !alerts.isEmpty()) {
+      throw new AssertionError("the handshake fixture did not complete cleanly: " + alerts);
+    }
+    return this;
+  }
+
   EmbeddedChannel channel(Direction d) {
     return d == Direction.TO_SERVER ? toServer : toClient;
   }
 
-  /** Sends bytes one way, in one read. */
+  /** Sends bytes one way, in one read; nothing once that way has been reset. */
   InspectedConnection send(Direction d, byte[] bytes) {
-    channel(d).writeInbound(Unpooled.wrappedBuffer(bytes));
+    if (channel(d).isOpen()) {
+      channel(d).writeInbound(Unpooled.wrappedBuffer(bytes));
+    }
     return this;
   }
 
   /** Sends bytes one way, cut into reads of at most {@code chunk} bytes. */
   InspectedConnection sendInChunks(Direction d, byte[] bytes, int chunk) {
-    for (int i = 0; i < bytes.length; i += chunk) {
+    for (int i = 0; i < bytes.length && channel(d).isOpen(); i += chunk) {
       channel(d).writeInbound(Unpooled.copiedBuffer(bytes, i, Math.min(chunk, bytes.length - i)));
     }
     return this;

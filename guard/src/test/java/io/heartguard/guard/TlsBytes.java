@@ -39,6 +39,26 @@ final class TlsBytes {
     return out.toByteArray();
   }
 
+  // 16 0301 002d | handshake record, TLS 1.0, 45 bytes: how a client's stream opens (s23_srvr.c)
+  // 01 000029    | ClientHello, 41 bytes
+  // 0303         | client_version TLS 1.2
+  // 20 x 32      | random
+  // 00           | no session id
+  // 0002 002f    | one suite, TLS_RSA_WITH_AES_128_CBC_SHA
+  // 01 00        | null compression only
+  static final byte[] CLIENT_HELLO = hex("16 0301 002d 01 000029 0303"
+      + "2020202020202020202020202020202020202020202020202020202020202020 00 0002 002f 01 00");
+
+  // 80 2e        | SSLv2 2-byte header (top bit set), 46 bytes: 1.0.1f's s_client offering SSLv2 ciphers
+  // 01 0301      | CLIENT-HELLO, version TLS 1.0: an SSLv3/TLS hello in SSLv2 form
+  // 0015 0000 0010 | cipher_spec_length 21, session_id_length 0, challenge_length 16
+  // 21 + 16 bytes  | seven cipher specs and the challenge; TLS records start right after (s23_srvr.c)
+  static final byte[] SSL2_COMPATIBLE_HELLO = hex("802e 01 0301 0015 0000 0010"
+      + "000039 000038 000035 000016 000013 00000a 0700c0 000102030405060708090a0b0c0d0e0f");
+
+  // 16 0303 0028 | handshake record after ChangeCipherSpec: Finished, encrypted (40 bytes the guard cannot read)
+  static final byte[] FINISHED = opaqueRecord(22, 40, 0x46);
+
   // 16 0303 0004 | handshake record, TLS 1.2, 4 bytes
   // 0e 000000    | ServerHelloDone, empty body (a stand-in for any handshake flight)
   static final byte[] HANDSHAKE = hex("16 0303 0004 0e000000");

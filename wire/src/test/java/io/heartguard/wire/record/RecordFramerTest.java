@@ -18,11 +18,11 @@ class RecordFramerTest {
       + "000039 000038 000035 000016 000013 00000a 0700c0" // seven 3-byte cipher specs
       + "000102030405060708090a0b0c0d0e0f";              // challenge: 16 bytes
 
-  // 16 0301 002f | handshake record, TLS 1.0, 47 bytes
-  // 01 00002b    | ClientHello, 43 bytes
+  // 16 0301 002d | handshake record, TLS 1.0, 45 bytes
+  // 01 000029    | ClientHello, 41 bytes
   // 0302         | client_version TLS 1.1 (p[9] = 3 >= p[1])
   // 20 x 32 ...  | random, then empty session id, one suite, null compression
-  static final String TLS_CLIENT_HELLO = "16 0301 002f 01 00002b 0302"
+  static final String TLS_CLIENT_HELLO = "16 0301 002d 01 000029 0302"
       + "2020202020202020202020202020202020202020202020202020202020202020"
       + "00 0002 002f 01 00";
 
