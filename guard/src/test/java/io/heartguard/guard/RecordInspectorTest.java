@@ -283,7 +283,6 @@ class RecordInspectorTest {
           + " both sides sent ChangeCipherSpec and Finished (RFC 6520 section 3) (later ones on this connection are"
           + " not reported)");
     });
-    }
   }
 
   @Test
