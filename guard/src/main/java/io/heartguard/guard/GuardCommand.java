@@ -20,10 +20,11 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "guard",
     mixinStandardHelpOptions = true,
     description = {
-      "An inline TCP proxy that blocks Heartbleed without keys: it reads TLS record headers and plaintext",
-      "heartbeats on the wire, drops or resets malformed heartbeat requests and heartbeat responses longer",
-      "than their request (the leak is cut before a byte of it is forwarded), and passes everything else",
-      "through byte for byte. Put it in front of a server, or in front of clients' outbound path."
+      "An inline TCP proxy that blocks Heartbleed without keys: it frames each direction from its first byte",
+      "as OpenSSL reads it, drops or resets heartbeats (all of them by default; with block-malformed and",
+      "block-leak only malformed requests, heartbeats during the handshake and responses longer than their",
+      "request), resets what it cannot frame, and passes everything else through byte for byte. Put it in",
+      "front of a server, or in front of clients' outbound path. STARTTLS is not carried (use monitor)."
     },
     footerHeading = "%nConfig file (--config):%n",
     footer = {
@@ -44,7 +45,7 @@ public final class GuardCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE", description = "Listeners, one per line (see below).")
   Path config;
 
-  @Option(names = "--policy", paramLabel = "P[,P]", defaultValue = "block-malformed,block-leak",
+  @Option(names = "--policy", paramLabel = "P[,P]", defaultValue = "restrict",
       description = "block-malformed, block-leak, restrict or monitor; comma-separated (default: ${DEFAULT-VALUE}).")
   String policy;
 

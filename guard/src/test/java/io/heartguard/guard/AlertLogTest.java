@@ -26,7 +26,7 @@ class AlertLogTest {
   @Test
   void engineFindingsAreTheEngineLineMarkedBlockedOneLineEach() {
     InspectedConnection c = new InspectedConnection(EnumSet.of(Policy.BLOCK_MALFORMED), Action.RESET);
-    c.send(Direction.TO_SERVER, TlsBytes.concat(TlsBytes.HANDSHAKE, TlsBytes.HEARTBLEED_REQUEST));
+    c.send(Direction.TO_SERVER, TlsBytes.concat(TlsBytes.CLIENT_HELLO, TlsBytes.HEARTBLEED_REQUEST));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
     try (AlertLog log = new AlertLog(out, false)) {

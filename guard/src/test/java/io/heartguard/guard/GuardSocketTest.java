@@ -20,6 +20,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -36,10 +37,14 @@ class GuardSocketTest {
   @Test
   void randomTrafficCrossesBothWaysByteForByte() throws Exception {
     Random random = new Random(20140407);
-    try (Upstream upstream = new Upstream(ECHO); GuardedLoopback guard = new GuardedLoopback(upstream.endpoint())) {
+    // Text is not TLS: only monitor carries it (the default resets it, see RecordInspectorTest).
+    try (Upstream upstream = new Upstream(ECHO); GuardedLoopback guard = new GuardedLoopback(upstream.endpoint());
+        GuardedLoopback monitor = new GuardedLoopback(upstream.endpoint(), EnumSet.of(Policy.MONITOR), Action.RESET,
+            GuardServer.Limits.defaults())) {
       for (int round = 0; round < 4; round++) {
-        byte[] traffic = round % 2 == 0 ? tlsLike(random, 2_000_000) : text(random, 500_000);
-        try (Socket client = guard.connect()) {
+        boolean tls = round % 2 == 0;
+        byte[] traffic = tls ? tlsLike(random, 2_000_000) : text(random, 500_000);
+        try (Socket client = (tls ? guard : monitor).connect()) {
           CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
             try {
               client.getOutputStream().write(traffic);
@@ -54,6 +59,7 @@ class GuardSocketTest {
         }
       }
       assertThat(guard.alerts).isEmpty();
+      assertThat(monitor.alerts).extracting(GuardAlert::ruleId).containsOnly("not_tls");
     }
   }
 
@@ -61,14 +67,14 @@ class GuardSocketTest {
   void halfClosePassesTheFinAndKeepsTheOtherWayOpen() throws Exception {
     Upstream.Behaviour pingPong = s -> {
       byte[] got = s.getInputStream().readAllBytes(); // returns at the client's FIN, passed on by the guard
-      s.getOutputStream().write(("pong after " + new String(got, StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().write(TlsBytes.record(23, got)); // the answer: everything it got, in one record
     };
     try (Upstream upstream = new Upstream(pingPong); GuardedLoopback guard = new GuardedLoopback(upstream.endpoint());
         Socket client = guard.connect()) {
-      client.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+      client.getOutputStream().write(TlsBytes.CLIENT_HELLO);
       client.shutdownOutput();
 
-      assertThat(new String(readToEnd(client.getInputStream()), StandardCharsets.US_ASCII)).isEqualTo("pong after ping");
+      assertThat(readToEnd(client.getInputStream())).isEqualTo(TlsBytes.record(23, TlsBytes.CLIENT_HELLO));
     }
   }
 
@@ -80,7 +86,7 @@ class GuardSocketTest {
     };
     try (Upstream upstream = new Upstream(resetAtOnce); GuardedLoopback guard = new GuardedLoopback(upstream.endpoint());
         Socket client = guard.connect()) {
-      client.getOutputStream().write(1);
+      client.getOutputStream().write(TlsBytes.CLIENT_HELLO);
 
       assertThatThrownBy(() -> client.getInputStream().read()).isInstanceOf(SocketException.class)
           .hasMessageContaining("reset");
@@ -100,7 +106,7 @@ class GuardSocketTest {
     try (Upstream upstream = new Upstream(record); GuardedLoopback guard = new GuardedLoopback(upstream.endpoint());
         Socket client = guard.connect()) {
       OutputStream out = client.getOutputStream();
-      out.write(TlsBytes.concat(TlsBytes.HANDSHAKE, TlsBytes.HEARTBLEED_REQUEST));
+      out.write(TlsBytes.concat(TlsBytes.CLIENT_HELLO, TlsBytes.HEARTBLEED_REQUEST));
 
       assertThatThrownBy(() -> client.getInputStream().read()).isInstanceOf(SocketException.class);
       assertThat(upstreamSaw.get()).isNull(); // the upstream got a reset, not a clean end
@@ -123,9 +129,7 @@ class GuardSocketTest {
         client.setReceiveBufferSize(64 * 1024);
         client.connect(guard.address());
         client.setSoTimeout(10_000);
-        byte[] data = new byte[total];
-        new Random(7).nextBytes(data);
-        data[0] = 'x'; // not a TLS header: plain bytes, passed through
+        byte[] data = applicationDataRecords(new Random(7), total);
         CompletableFuture<Void> writer;
         try (SocketChannel upstream = serverChannel.accept()) {
           upstream.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 64 * 1024);
@@ -166,8 +170,8 @@ class GuardSocketTest {
     try (Upstream upstream = new Upstream(ECHO);
         GuardedLoopback guard = new GuardedLoopback(upstream.endpoint(), Policy.DEFAULT, Action.RESET, limits);
         Socket first = guard.connect()) {
-      first.getOutputStream().write('a');
-      assertThat(first.getInputStream().read()).isEqualTo('a'); // admitted and relaying
+      first.getOutputStream().write(TlsBytes.CLIENT_HELLO);
+      assertThat(first.getInputStream().readNBytes(TlsBytes.CLIENT_HELLO.length)).isEqualTo(TlsBytes.CLIENT_HELLO);
 
       try (Socket second = guard.connect()) {
         assertThatThrownBy(() -> {
@@ -217,13 +221,14 @@ class GuardSocketTest {
       GuardedLoopback guard = new GuardedLoopback(upstream.endpoint(), Policy.DEFAULT, Action.RESET, limits);
       InetSocketAddress address = guard.address();
       try (Socket client = guard.connect()) {
-        client.getOutputStream().write('a');
-        assertThat(client.getInputStream().read()).isEqualTo('a');
+        client.getOutputStream().write(TlsBytes.CLIENT_HELLO);
+        assertThat(client.getInputStream().readNBytes(TlsBytes.CLIENT_HELLO.length)).isEqualTo(TlsBytes.CLIENT_HELLO);
 
         CompletableFuture<Void> closing = CompletableFuture.runAsync(guard::close);
         awaitRefused(address);
-        client.getOutputStream().write('b'); // the open connection still works while draining
-        assertThat(client.getInputStream().read()).isEqualTo('b');
+        client.getOutputStream().write(TlsBytes.APPLICATION_DATA); // the open connection still works while draining
+        assertThat(client.getInputStream().readNBytes(TlsBytes.APPLICATION_DATA.length))
+            .isEqualTo(TlsBytes.APPLICATION_DATA);
         assertThat(closing).isNotDone();
         client.shutdownOutput();
         assertThat(client.getInputStream().read()).isEqualTo(-1);
@@ -238,8 +243,8 @@ class GuardSocketTest {
         AdminServer admin = AdminServer.start(new Endpoint("127.0.0.1", 0), guard.server);
         HttpClient http = HttpClient.newHttpClient()) {
       try (Socket client = guard.connect()) {
-        client.getOutputStream().write('a');
-        assertThat(client.getInputStream().read()).isEqualTo('a');
+        client.getOutputStream().write(TlsBytes.CLIENT_HELLO);
+        assertThat(client.getInputStream().readNBytes(TlsBytes.CLIENT_HELLO.length)).isEqualTo(TlsBytes.CLIENT_HELLO);
       }
       String base = "http://127.0.0.1:" + admin.address().getPort();
 
@@ -253,7 +258,7 @@ class GuardSocketTest {
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.headers().firstValue("content-type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
       assertThat(metrics.body()).contains("heartguard_guard_connections_accepted_total 1",
-          "heartguard_guard_bytes_total{direction=\"to_server\"} 1",
+          "heartguard_guard_bytes_total{direction=\"to_server\"} " + TlsBytes.CLIENT_HELLO.length,
           "heartguard_guard_alerts_total{rule=\"heartbleed_request_overflow\"} 0");
       assertThat(health.statusCode()).isEqualTo(200);
       assertThat(health.body()).isEqualTo("ok\n");
@@ -277,10 +282,23 @@ class GuardSocketTest {
     throw new AssertionError("the guard still accepted connections 10 s after shutdown began");
   }
 
-  /** Records of types 20..23 with random bodies, opened by a handshake record. */
+  /** Application data records of 2^14 random bytes, {@code size} bytes in all (the last record cut to fit). */
+  private static byte[] applicationDataRecords(Random random, int size) {
+    byte[] out = new byte[size];
+    random.nextBytes(out);
+    for (int pos = 0; pos + 5 <= size; pos += 5 + (1 << 14)) {
+      int length = Math.min(1 << 14, size - pos - 5);
+      System.arraycopy(TlsBytes.record(23, new byte[0]), 0, out, pos, 3);
+      out[pos + 3] = (byte) (length >>> 8);
+      out[pos + 4] = (byte) length;
+    }
+    return out;
+  }
+
+  /** Records of types 20..23 with random bodies, opened by a ClientHello record. */
   private static byte[] tlsLike(Random random, int size) {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    out.writeBytes(TlsBytes.HANDSHAKE);
+    out.writeBytes(TlsBytes.CLIENT_HELLO);
     while (out.size() < size) {
       byte[] body = new byte[random.nextInt(1 + random.nextInt(16384))];
       random.nextBytes(body);

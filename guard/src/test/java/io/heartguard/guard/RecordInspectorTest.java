@@ -8,6 +8,7 @@ import static io.heartguard.guard.TlsBytes.CLIENT_HELLO;
 import static io.heartguard.guard.TlsBytes.FINISHED;
 import static io.heartguard.guard.TlsBytes.HANDSHAKE;
 import static io.heartguard.guard.TlsBytes.HEARTBLEED_REQUEST;
+import static io.heartguard.guard.TlsBytes.MISLEADING_AFTER_SSL2_HELLO;
 import static io.heartguard.guard.TlsBytes.SSL2_COMPATIBLE_HELLO;
 import static io.heartguard.guard.TlsBytes.VALID_REQUEST;
 import static io.heartguard.guard.TlsBytes.VALID_RESPONSE;
@@ -28,14 +29,6 @@ import org.junit.jupiter.api.Test;
 class RecordInspectorTest {
   private static final Set<Policy> PRECISE = EnumSet.of(Policy.BLOCK_MALFORMED, Policy.BLOCK_LEAK);
   private static final Set<Policy> BLOCK_LEAK_ONLY = EnumSet.of(Policy.BLOCK_LEAK);
-
-  // 18 0301 001b | heartbeat record, 27 bytes, where 1.0.1f reads it: right after the SSLv2-compatible hello
-  // 01 4000      | heartbeat_request, payload_length 16384: the attack
-  // 18 0301 0013 | the record's other 24 bytes, made to look like a record header of their own...
-  // 01 0000      | ...holding a well-formed request, payload_length 0
-  // 00 x 16      | ...and 16 bytes of padding
-  private static final byte[] MISLEADING_AFTER_SSL2_HELLO = hex("18 0301 001b 01 4000"
-      + "18 0301 0013 01 0000 00000000000000000000000000000000");
 
   @Test
   void allowedRecordsCrossTheGuardByteForByte() {

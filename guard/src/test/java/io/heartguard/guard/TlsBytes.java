@@ -56,6 +56,14 @@ final class TlsBytes {
   static final byte[] SSL2_COMPATIBLE_HELLO = hex("802e 01 0301 0015 0000 0010"
       + "000039 000038 000035 000016 000013 00000a 0700c0 000102030405060708090a0b0c0d0e0f");
 
+  // 18 0301 001b | heartbeat record, 27 bytes, where 1.0.1f reads it: right after the SSLv2-compatible hello
+  // 01 4000      | heartbeat_request, payload_length 16384: the attack
+  // 18 0301 0013 | the record's other 24 bytes, made to look like a record header of their own...
+  // 01 0000      | ...holding a well-formed request, payload_length 0
+  // 00 x 16      | ...and 16 bytes of padding
+  static final byte[] MISLEADING_AFTER_SSL2_HELLO = hex("18 0301 001b 01 4000"
+      + "18 0301 0013 01 0000 00000000000000000000000000000000");
+
   // 16 0303 0028 | handshake record after ChangeCipherSpec: Finished, encrypted (40 bytes the guard cannot read)
   static final byte[] FINISHED = opaqueRecord(22, 40, 0x46);
 
