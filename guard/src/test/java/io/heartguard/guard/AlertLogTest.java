@@ -41,7 +41,7 @@ class AlertLogTest {
         + "\"direction\":\"to_server\",\"alert\":{\"action\":\"blocked\",\"signature_id\":9160001,"
         + "\"rule\":\"heartbleed_request_overflow\",\"signature\":\"heartbeat request from the client: payload_length"
         + " 16384 exceeds its 3-byte record by 16384 bytes (at most 0 fit). Record length 3. Payload length 16384\","
-        + "\"category\":\"Heartbleed (CVE-2014-0160)\",\"severity\":1},\"tls\":{\"version\":\"TLSv1.2\","
+        + "\"category\":\"Heartbleed (CVE-2014-0160)\",\"severity\":1},\"tls\":{\"version\":\"TLSv1.0\","
         + "\"cipher_suite\":\"unknown\"},\"heartbeat\":{\"record_length\":3,\"payload_length\":16384,"
         + "\"bytes_leaked\":0},\"guard\":{\"verdict\":\"reset\"}}\n");
   }

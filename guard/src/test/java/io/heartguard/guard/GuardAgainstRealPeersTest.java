@@ -134,15 +134,22 @@ class GuardAgainstRealPeersTest {
         // the guard reset both connections
       }
     };
-    try (Upstream upstream = new Upstream(bleeding); GuardedLoopback guard = new GuardedLoopback(upstream.endpoint());
+    // block-leak, not the default restrict, which would drop the request before the server could answer it.
+    try (Upstream upstream = new Upstream(bleeding);
+        GuardedLoopback guard = new GuardedLoopback(upstream.endpoint(), java.util.EnumSet.of(Policy.BLOCK_LEAK),
+            Action.RESET, GuardServer.Limits.defaults().withDrainTimeout(java.time.Duration.ofSeconds(1)));
         Socket client = guard.connect()) {
       var out = client.getOutputStream();
       DataInputStream in = new DataInputStream(client.getInputStream());
-      byte[] hello = TlsBytes.concat(TlsBytes.HANDSHAKE, TlsBytes.CHANGE_CIPHER_SPEC, TlsBytes.APPLICATION_DATA);
+      // The client's flight, then application data; the server answers each handshake record with one of its own.
+      byte[] hello = TlsBytes.concat(TlsBytes.CLIENT_HELLO, TlsBytes.CHANGE_CIPHER_SPEC, TlsBytes.FINISHED,
+          TlsBytes.APPLICATION_DATA);
+      byte[] expected = TlsBytes.concat(TlsBytes.HANDSHAKE, TlsBytes.CHANGE_CIPHER_SPEC, TlsBytes.HANDSHAKE,
+          TlsBytes.APPLICATION_DATA);
       out.write(hello);
-      byte[] answers = new byte[hello.length];
+      byte[] answers = new byte[expected.length];
       in.readFully(answers);
-      assertThat(answers).isEqualTo(hello);
+      assertThat(answers).isEqualTo(expected);
 
       out.write(TlsBytes.opaqueRecord(24, 64, 0x11)); // an encrypted heartbeat request of 64 bytes
 
