@@ -148,7 +148,12 @@ public final class RecordInspector extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** A server's first bytes open with a TLS record header, as the client's ssl23_get_server_hello wants. */
+  /**
+   * A server's first bytes open with a TLS record header. The client's ssl23_get_server_hello (s23_clnt.c) is
+   * stricter (a ServerHello record, or a two-byte alert, minor version up to 3); a server that opens otherwise is
+   * refused by that client before it reads another byte, so framing it on with the one rule shows the guard
+   * nothing the client acts on.
+   */
   private static RecordFramer.Opening serverOpening(byte[] start, int available) {
     if (available >= RecordHeader.LENGTH ? RecordFramer.isTlsHeader(start, 0)
         : RecordFramer.couldStartTlsHeader(start, 0, available)) {
