@@ -293,6 +293,19 @@ class RecordInspectorTest {
   }
 
   @Test
+  void plaintextHeartbeatOfTwoBytesThenAnHonestOneAreBothBlocked() {
+    InspectedConnection c = new InspectedConnection(PRECISE, Action.DROP);
+    // 18 0301 0002 | heartbeat record, 2 bytes
+    // 01 40        | heartbeat_request, and half a payload_length: 1.0.1f takes the other byte from stale memory
+    byte[] twoBytes = hex("18 0301 0002 0140");
+
+    c.send(TO_SERVER, concat(CLIENT_HELLO, twoBytes, VALID_REQUEST, APPLICATION_DATA));
+
+    assertThat(c.forwarded(TO_SERVER)).isEqualTo(concat(CLIENT_HELLO, APPLICATION_DATA));
+    assertThat(c.blockedRules()).containsExactly("heartbeat_too_short"); // the honest one goes with it, unreported
+  }
+
+  @Test
   void plaintextHeartbeatOfOneByteIsTooShortEvenUnderMonitor() {
     InspectedConnection c = new InspectedConnection(EnumSet.of(Policy.MONITOR), Action.RESET);
 
