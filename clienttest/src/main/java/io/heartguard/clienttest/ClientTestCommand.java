@@ -1,5 +1,6 @@
 package io.heartguard.clienttest;
 
+import io.heartguard.evidence.LeakFile;
 import io.heartguard.lab.LabServer;
 import io.heartguard.lab.ListenAddress;
 import io.heartguard.lab.starttls.StartTlsProtocol;
@@ -70,6 +71,16 @@ public final class ClientTestCommand implements Callable<Integer> {
       err.println("client-test: " + e.getMessage());
       err.flush();
       return 2;
+    }
+    if (dump != null) {
+      // Refused before listening, not when the first vulnerable client has already been asked for its memory.
+      try (LeakFile checked = LeakFile.create(dump)) {
+        // created empty with mode 600; each dump rewrites it
+      } catch (IOException e) {
+        err.println("client-test: cannot write --dump file " + dump + ": " + e.getMessage());
+        err.flush();
+        return 2;
+      }
     }
     ClientReportFormat format = json ? ClientReportFormat.JSON_LINES : ClientReportFormat.TABLE;
     BlockingQueue<ClientReport> reports = new ArrayBlockingQueue<>(1024);

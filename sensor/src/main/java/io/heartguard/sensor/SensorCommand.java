@@ -4,6 +4,7 @@ import io.heartguard.detect.Alert;
 import io.heartguard.detect.AlertSink;
 import io.heartguard.detect.EveJsonWriter;
 import io.heartguard.detect.LeakRedactor;
+import io.heartguard.evidence.LeakFile;
 import io.heartguard.sensor.capture.CaptureException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -108,7 +109,7 @@ public final class SensorCommand implements Callable<Integer> {
     }
     if (dumpLeaks != null) {
       try {
-        Files.createDirectories(dumpLeaks);
+        LeakFile.createDirectories(dumpLeaks);
       } catch (IOException e) {
         return usage("cannot create leak directory " + dumpLeaks + ": " + e.getMessage());
       }
@@ -175,8 +176,8 @@ public final class SensorCommand implements Callable<Integer> {
     String text = "# " + alert.reason() + System.lineSeparator()
         + "# secrets masked with '*'; " + alert.leakedBytes().size() + " bytes" + System.lineSeparator()
         + LeakRedactor.maskedHexDump(alert.leakedBytes().toByteArray());
-    try {
-      Files.writeString(file, text, StandardCharsets.UTF_8);
+    try (LeakFile leak = LeakFile.create(file)) {
+      leak.write(text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       err.println("heartguard sensor: cannot write leak dump " + file + ": " + e.getMessage());
     }

@@ -8,6 +8,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -68,5 +71,66 @@ class SensorCommandTest {
   void flowTimeoutMustBeADuration() {
     assertThat(run(new byte[0], "-r", "-", "--flow-timeout", "soon")).isEqualTo(SensorCommand.INPUT_ERROR);
     assertThat(SensorCommand.parseDuration("5m")).isEqualTo(300_000_000_000L);
+  }
+
+  /**
+   * A plaintext Heartbleed on one connection: a 3-byte request claiming 16384 payload bytes, and the answer echoing
+   * 16384 bytes of "memory", so the sensor has leaked bytes to dump.
+   */
+  private static Path leakingCapture(Path dir) throws Exception {
+    TcpConversation tcp = new TcpConversation(new byte[] {10, 0, 0, 1}, 40_000, new byte[] {10, 0, 0, 2}, 443);
+    tcp.open();
+    // record: heartbeat (24), TLS 1.1, length 3; message: request (1), payload_length 0x4000, nothing else.
+    tcp.send(true, new byte[] {24, 3, 2, 0, 3, 1, 0x40, 0});
+    byte[] response = new byte[5 + 3 + 16384];
+    response[0] = 24;
+    response[1] = 3;
+    response[2] = 2;
+    response[3] = (byte) ((3 + 16384) >> 8);
+    response[4] = (byte) (3 + 16384);
+    response[5] = 2; // response
+    response[6] = 0x40;
+    java.util.Arrays.fill(response, 8, response.length, (byte) 'm');
+    tcp.send(false, response);
+    tcp.close();
+    return Files.write(dir.resolve("leak.pcap"), tcp.pcap());
+  }
+
+  @Test
+  void leakDumpsAreReadableByTheirOwnerOnly(@TempDir Path temp) throws Exception {
+    Path leaks = temp.resolve("leaks");
+    assertThat(run(new byte[0], "-r", leakingCapture(temp).toString(), "--dump-leaks", leaks.toString()))
+        .isEqualTo(SensorCommand.ALERTS);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(leaks))).isEqualTo("rwx------");
+    try (Stream<Path> files = Files.list(leaks)) {
+      List<Path> dumps = files.toList();
+      assertThat(dumps).isNotEmpty();
+      for (Path dump : dumps) {
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dump))).as(dump.toString())
+            .isEqualTo("rw-------");
+      }
+    }
+  }
+
+  @Test
+  void aLeakDumpNeverFollowsASymbolicLinkPlantedInItsDirectory(@TempDir Path temp) throws Exception {
+    Path leaks = temp.resolve("leaks");
+    String capture = leakingCapture(temp).toString();
+    assertThat(run(new byte[0], "-r", capture, "--dump-leaks", leaks.toString())).isEqualTo(SensorCommand.ALERTS);
+    Path victim = Files.writeString(temp.resolve("victim.txt"), "keep me");
+    List<Path> dumps;
+    try (Stream<Path> files = Files.list(leaks)) {
+      dumps = files.toList();
+    }
+    assertThat(dumps).isNotEmpty();
+    for (Path dump : dumps) {
+      Files.delete(dump);
+      Files.createSymbolicLink(dump, victim);
+    }
+    err.reset();
+    assertThat(run(new byte[0], "-r", capture, "--dump-leaks", leaks.toString())).isEqualTo(SensorCommand.ALERTS);
+    assertThat(Files.readString(victim)).isEqualTo("keep me");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("cannot write leak dump " + dumps.get(0) + ": it is a symbolic link; leaked memory goes only to a regular file");
   }
 }
