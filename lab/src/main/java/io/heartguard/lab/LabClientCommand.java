@@ -1,5 +1,6 @@
 package io.heartguard.lab;
 
+import io.heartguard.wire.Printable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -61,7 +62,8 @@ public final class LabClientCommand implements Callable<Integer> {
       LabClient client = LabClient.of(mode, sni, Duration.ofSeconds(timeoutSeconds), logStream);
       LabClient.Outcome outcome = client.connect(connect);
       err.println("lab client: " + outcome.heartbeatsAnswered() + " heartbeat request(s) answered, "
-          + outcome.bytesOverread() + " bytes from past the requests (mode " + mode.label() + "); " + outcome.reason());
+          + outcome.bytesOverread() + " bytes from past the requests (mode " + mode.label() + "); "
+          + Printable.of(outcome.reason()));
       err.flush();
       return 0;
     } catch (IOException e) {
