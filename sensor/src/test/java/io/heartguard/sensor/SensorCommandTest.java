@@ -133,4 +133,68 @@ class SensorCommandTest {
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("cannot write leak dump " + dumps.get(0) + ": it is a symbolic link; leaked memory goes only to a regular file");
   }
+
+  @Test
+  void aGzipCutInsideItsHeaderSaysSoInOneLine(@TempDir Path temp) throws Exception {
+    Path gzip = Files.write(temp.resolve("cut.pcap.gz"), new byte[] {0x1f, (byte) 0x8b, 8, 0, 0});
+    assertThat(run(new byte[0], "-r", gzip.toString())).isEqualTo(SensorCommand.INPUT_ERROR);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("heartguard sensor: " + gzip + ": gzip header cut short, not a whole gzip stream\n");
+  }
+
+  @Test
+  void aPcapCutInsideItsFileHeaderIsExitTwoLikeAnEmptyFile(@TempDir Path temp) throws Exception {
+    byte[] header = Files.readAllBytes(Captures.pcaps().resolve("heartbleed.pcap"));
+    Path cut = Files.write(temp.resolve("cut.pcap"), java.util.Arrays.copyOf(header, 10));
+    assertThat(run(new byte[0], "-r", cut.toString())).isEqualTo(SensorCommand.INPUT_ERROR);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("heartguard sensor: " + cut + ": pcap file header cut short (10 of 24 bytes)\n");
+    err.reset();
+    Path empty = Files.write(temp.resolve("empty.pcap"), new byte[0]);
+    assertThat(run(new byte[0], "-r", empty.toString())).isEqualTo(SensorCommand.INPUT_ERROR);
+  }
+
+  @Test
+  void aPcapngCutInsideItsSectionHeaderIsExitTwo(@TempDir Path temp) throws Exception {
+    Path cut = Files.write(temp.resolve("cut.pcapng"), new byte[] {0x0a, 0x0d, 0x0d, 0x0a, 0, 0, 0, 28, 0x1a, 0x2b});
+    assertThat(run(new byte[0], "-r", cut.toString())).isEqualTo(SensorCommand.INPUT_ERROR);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("heartguard sensor: " + cut + ": pcapng section header cut short (10 of 28 bytes)\n");
+  }
+
+  @Test
+  void aJunkFileInADirectoryIsReportedAndAlertsFoundStillExitOne(@TempDir Path temp) throws Exception {
+    Path dir = Files.createDirectories(temp.resolve("in"));
+    Files.copy(Captures.pcaps().resolve("heartbleed.pcap"), dir.resolve("a.pcap"));
+    Path junk = Files.writeString(dir.resolve("notes.txt"), "not a capture");
+    assertThat(run(new byte[0], "-r", dir.toString())).isEqualTo(SensorCommand.ALERTS);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("heartbleed_request_short_padding");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("heartguard sensor: " + junk + ": not a pcap or pcapng capture (starts with 0x6e6f7420)\n");
+  }
+
+  @Test
+  void resultsFromOtherFilesAreKeptWhenACaptureIsCutShort(@TempDir Path temp) throws Exception {
+    Path cut = Files.write(temp.resolve("cut.pcap"),
+        java.util.Arrays.copyOf(Files.readAllBytes(Captures.pcaps().resolve("heartbleed.pcap")), 10));
+    assertThat(run(new byte[0], "-r", Captures.pcaps().resolve("heartbleed.pcap").toString(), "-r", cut.toString()))
+        .isEqualTo(SensorCommand.ALERTS);
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("heartbleed_request_short_padding");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains(cut + ": pcap file header cut short");
+  }
+
+  @Test
+  void unreadableInputWithNoAlertsAnywhereIsExitTwo(@TempDir Path temp) throws Exception {
+    Path dir = Files.createDirectories(temp.resolve("in"));
+    Files.copy(Captures.pcaps().resolve("tls1.2.pcap"), dir.resolve("a.pcap"));
+    Files.writeString(dir.resolve("notes.txt"), "not a capture");
+    assertThat(run(new byte[0], "-r", dir.toString())).isEqualTo(SensorCommand.INPUT_ERROR);
+  }
+
+  @Test
+  void anEmptyDirectoryIsOneLineAndExitTwo(@TempDir Path temp) throws Exception {
+    Path dir = Files.createDirectories(temp.resolve("empty"));
+    assertThat(run(new byte[0], "-r", dir.toString())).isEqualTo(SensorCommand.INPUT_ERROR);
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("heartguard sensor: no files in directory " + dir + "\n");
+  }
 }
