@@ -22,9 +22,10 @@ import picocli.CommandLine.TypeConversionException;
 /** {@code heartguard client-test}: a server that checks the TLS clients connecting to it for Heartbleed. */
 @Command(name = "client-test", mixinStandardHelpOptions = true,
     description = {
-        "Checks TLS clients for Heartbleed (\"reverse Heartbleed\"): every client that connects gets a ServerHello and a",
-        "heartbeat request claiming a few bytes more than it carries. A client that returns bytes from past the request",
-        "is VULNERABLE; one that negotiates no heartbeat, or answers only the well-formed control, is NOT_VULNERABLE.",
+        "Checks the TLS clients that connect to it for Heartbleed (\"reverse Heartbleed\").",
+        "Every client that connects gets a ServerHello and a heartbeat request claiming a few bytes more than it"
+            + " carries. A client that returns bytes from past the request is VULNERABLE; one that negotiates no"
+            + " heartbeat, or answers only the well-formed control, is NOT_VULNERABLE.",
         "Exit codes with --once: 0 NOT_VULNERABLE, 1 VULNERABLE, 3 INCONCLUSIVE; 2 usage errors."})
 public final class ClientTestCommand implements Callable<Integer> {
   @Spec
@@ -35,8 +36,8 @@ public final class ClientTestCommand implements Callable<Integer> {
   InetSocketAddress listen;
 
   @Option(names = "--starttls", paramLabel = "PROTOCOL", converter = StartTlsConverter.class,
-      description = {"Run the server side of a STARTTLS dialog first: smtp, lmtp, imap, pop3, ftp, xmpp, xmpp-server,",
-          "ldap, postgres, mysql, nntp, irc or sieve."})
+      description = "Run the server side of a STARTTLS dialog first: smtp, lmtp, imap, pop3, ftp, xmpp, xmpp-server,"
+          + " ldap, postgres, mysql, nntp, irc or sieve.")
   StartTlsProtocol starttls;
 
   @Option(names = "--once", description = "Exit after the first client, with its verdict as the exit code.")

@@ -20,10 +20,11 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "guard",
     mixinStandardHelpOptions = true,
     description = {
-      "An inline TCP proxy that blocks Heartbleed without keys: it reads TLS record headers and plaintext",
-      "heartbeats on the wire, drops or resets malformed heartbeat requests and heartbeat responses longer",
-      "than their request (the leak is cut before a byte of it is forwarded), and passes everything else",
-      "through byte for byte. Put it in front of a server, or in front of clients' outbound path."
+      "Runs an inline TCP proxy that blocks Heartbleed without keys.",
+      "It reads TLS record headers and plaintext heartbeats on the wire, drops or resets malformed heartbeat requests"
+          + " and heartbeat responses longer than their request (the leak is cut before a byte of it is forwarded),"
+          + " and passes everything else through byte for byte. Put it in front of a server, or in front of clients'"
+          + " outbound path."
     },
     footerHeading = "%nConfig file (--config):%n",
     footer = {

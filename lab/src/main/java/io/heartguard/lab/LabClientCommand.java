@@ -20,9 +20,10 @@ import picocli.CommandLine.TypeConversionException;
 /** {@code heartguard lab client}: one handshake as an emulated OpenSSL 1.0.1f (or 1.0.1g) client, then exit. */
 @Command(name = "client", mixinStandardHelpOptions = true,
     description = {
-        "Connects once as a deliberately vulnerable TLS client that passes for OpenSSL 1.0.1f before its handshake",
-        "finishes: it offers heartbeats and answers heartbeat requests by leaking a fake heap, never real memory.",
-        "For proving `heartguard client-test` and other reverse-Heartbleed checks."})
+        "Connects once as a deliberately vulnerable TLS client, for proving client-test and other reverse-Heartbleed"
+            + " checks.",
+        "It passes for OpenSSL 1.0.1f before its handshake finishes: it offers heartbeats and answers heartbeat"
+            + " requests by leaking a fake heap, never real memory."})
 public final class LabClientCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;

@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
 
 /** {@code heartguard sensor}: reads captures, writes Heartbleed alerts as EVE JSON lines, summarises on stderr. */
 @Command(name = "sensor", mixinStandardHelpOptions = true,
-    description = {"Watch packet captures for Heartbleed (CVE-2014-0160): plaintext and encrypted heartbeat attacks,"
-        + " leaks, probes, in TLS on any port, after STARTTLS, and in DTLS.",
+    description = {"Watches packet captures for Heartbleed (CVE-2014-0160) attacks and leaks.",
+        "Plaintext and encrypted heartbeat attacks, leaks and probes, in TLS on any port, after STARTTLS, and in DTLS.",
         "Exit status: 0 nothing found, 1 alerts (also when another capture could not be read), 2 usage or input"
             + " error with no alerts."},
     footer = {"", "Example: tcpdump -i eth0 -w - | heartguard sensor -r -"})
