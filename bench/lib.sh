@@ -4,7 +4,6 @@
 # of the sibling modules nor Maven plugins that an offline build cannot fetch.
 bench_root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 bench_name=${0#"$bench_root/"}
-set -o errtrace   # the trap below also fires inside functions
 trap 'echo "$bench_name: stopped at line $LINENO, exit $?: $BASH_COMMAND" >&2' ERR
 
 bench_fail() { # message...
