@@ -8,11 +8,9 @@ runs=${1:-5}
 slow_runs=${SLOW_RUNS:-3}   # peers wait ~10-25 s for a timeout on a patched server
 out="$root/bench/out/one-target"
 mkdir -p "$out"
-for tool in hyperfine nmap testssl sslscan python3; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install hyperfine nmap testssl.sh sslscan)" >&2; exit 2; }
-done
-
-"$root/heartguard" --version >/dev/null   # build and train the start-up cache outside the timings
+. "$root/bench/lib.sh"
+bench_tools "apt-get install hyperfine nmap testssl.sh sslscan python3" hyperfine nmap testssl sslscan python3
+bench_jar   # build and train the start-up cache outside the timings
 export HEARTGUARD_NO_REBUILD=1
 
 lab_pids=()

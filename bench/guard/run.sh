@@ -7,10 +7,9 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 duration=${1:-10}
 conns=${2:-50}
 rounds=${ROUNDS:-3}
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-for tool in wrk nginx haproxy openssl; do
-  command -v "$tool" >/dev/null || { echo "run.sh: $tool not found (apt-get install -y wrk nginx-light haproxy)" >&2; exit 2; }
-done
+. "$root/bench/lib.sh"
+bench_tools "apt-get install -y wrk nginx-light haproxy curl openssl python3" wrk nginx haproxy openssl curl python3
+bench_jar
 
 work=$(mktemp -d)
 pids=()
@@ -58,9 +57,7 @@ backend b
 CONF
 haproxy -f "$work/haproxy.cfg" & pids+=($!)
 
-(cd "$root" && mvn -o -q -B -pl guard dependency:build-classpath -Dmdep.outputFile="$work/cp" >/dev/null)
-[ -d "$root/guard/target/classes/io" ] || (cd "$root" && mvn -o -q -B -pl guard compile)
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$root/guard/target/classes:$(cat "$work/cp")" \
+"$JAVA" --enable-native-access=ALL-UNNAMED -cp "$HEARTGUARD_JAR" \
   io.heartguard.guard.GuardCommand --listen 127.0.0.1:$GUARD --upstream 127.0.0.1:$NGINX --threads 1 --alerts "$work/alerts.jsonl" \
   2>"$work/guard.err" & pids+=($!)
 

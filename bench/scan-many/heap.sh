@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Heap of a million-target scan of a closed loopback space: 127.16.0.0/12 on port 9 (nothing listens; a refused
 # connect is instant on loopback). Runs heartguard scan from scan's classes with -Xmx64m and a GC log.
-# Usage: bench/scan-many/heap.sh [BLOCK] [XMX]   (from /work/main, after mvn -pl scan compile)
+# Usage: bench/scan-many/heap.sh [BLOCK] [XMX]
 set -euo pipefail
 block=${1:-127.16.0.0/12}
 xmx=${2:-64m}
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+. "$(dirname "$(readlink -f "$0")")/../lib.sh"
+bench_tools "apt-get install time" /usr/bin/time
+bench_jar
 out=$(mktemp -d)
-mvn -o -q -B -pl scan dependency:build-classpath -Dmdep.outputFile="$out/cp" >/dev/null
-cp="scan/target/classes:$(cat "$out/cp")"
-/usr/bin/time -v "$JAVA_HOME/bin/java" -Xmx"$xmx" -Xlog:gc:file="$out/gc.log" -cp "$cp" io.heartguard.scan.cli.ScanCommand \
+/usr/bin/time -v "$JAVA" -Xmx"$xmx" -Xlog:gc:file="$out/gc.log" -cp "$HEARTGUARD_JAR" io.heartguard.scan.cli.ScanCommand \
   --csv --no-progress --seed 1 --retries 0 --connect-timeout 200ms --timeout 1s -p 9 "$block" >"$out/results.csv" 2>"$out/time.txt" || true
 echo "results: $(($(wc -l <"$out/results.csv") - 1))"
 grep -E "Elapsed|Maximum resident" "$out/time.txt"

@@ -19,26 +19,19 @@ testssl_subset=${TESTSSL_SUBSET:-20}       # every (N/subset)-th target of the t
 testssl_parallel=${TESTSSL_PARALLEL:-20}   # testssl's MAX_PARALLEL, its default: more thrashes 2 cores
 nmap_parallelism=${NMAP_PARALLELISM:-512}
 out="$root/bench/out/scan-many"
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-# Time the jar that is there. Build it first; -Dmaven.jar.forceCreation=true, or the shade plugin re-shades its own
-# earlier output and keeps stale classes: mvn -o -q -B package -pl cli -DskipTests -Dmaven.jar.forceCreation=true
-export HEARTGUARD_NO_REBUILD=1
+. "$root/bench/lib.sh"
+bench_tools "apt-get install nmap testssl.sh python3 time" nmap testssl python3 /usr/bin/time
+if [ $((ports * addresses)) -ne "$n" ] || [ "$ports" -lt 1 ]; then
+  bench_fail "N must be a positive multiple of $addresses, got $n"
+fi
+bench_jar   # build the jar and train the start-up cache outside the timings
+export HEARTGUARD_NO_REBUILD=1   # then time the jar that is there
 mkdir -p "$out"
 rm -rf "${out:?}"/*
 
-for tool in nmap testssl python3 /usr/bin/time; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install nmap testssl.sh python3 time)" >&2; exit 2; }
-done
-[ -f "$root/cli/target/heartguard.jar" ] || { echo "bench: build the jar first: mvn -o -q -B package -pl cli -DskipTests -Dmaven.jar.forceCreation=true" >&2; exit 2; }
-if [ $((ports * addresses)) -ne "$n" ] || [ "$ports" -lt 1 ]; then
-  echo "bench: N must be a positive multiple of $addresses, got $n" >&2
-  exit 2
-fi
-"$root/heartguard" --version >/dev/null   # train the start-up cache outside the timings
-
 # The fleet serves until its stdin (a FIFO we hold open) closes.
 mkfifo "$out/fleet.in"
-"$JAVA_HOME/bin/java" -Xss256k -cp "$root/cli/target/heartguard.jar" "$root/bench/scan-many/LabFleet.java" \
+"$JAVA" -Xss256k -cp "$HEARTGUARD_JAR" "$root/bench/scan-many/LabFleet.java" \
   "$addresses" "$ports" "$first_port" "$out/truth.txt" <"$out/fleet.in" 2>"$out/fleet.log" &
 fleet=$!
 exec 3>"$out/fleet.in"

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Benchmark: heartguard sensor vs tshark over generated captures, one core, from the page cache.
 # Usage: bench/sensor/run.sh [MAIN_MB [OTHER_MB...]]   (default: 1024 256 2048; RUNS=3 runs each, medians)
-# Captures are generated once and cached in bench/out/ (git-ignored). Needs the sensor built: mvn -o -q install -pl
-# wire,detect -DskipTests && mvn -o -q -pl sensor compile. Writes bench/RESULTS-sensor.md. Set JMH=1 to also run the
-# JMH steady-state benchmark (bench/sensor/jmh.sh) and put its numbers in the results.
+# Captures are generated once and cached in bench/out/ (git-ignored). Runs the sensor from the jar ./heartguard
+# builds. Writes bench/RESULTS-sensor.md. Set JMH=1 to also run the JMH steady-state benchmark (bench/sensor/jmh.sh)
+# and put its numbers in the results.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+. bench/lib.sh
+bench_tools "apt-get install python3 tshark time util-linux" python3 tshark capinfos taskset /usr/bin/time
+bench_jar
 SIZES=("${@:-1024}")
 [ $# -gt 0 ] || SIZES=(1024 256 2048)
 MAIN=${SIZES[0]}
@@ -20,19 +22,10 @@ for mb in "${SIZES[@]}"; do
   [ -s "$(capture "$mb")" ] || python3 bench/sensor/gen_capture.py "$(capture "$mb")" "$mb" >&2
 done
 
-# The sensor as jars (an AOT cache takes only jars) plus a two-line launcher in place of the cli module.
-M=~/.m2/repository
-J="$JAVA_HOME/bin/jar"
-"$JAVA_HOME/bin/javac" -d "$OUT/classes" -cp sensor/target/classes:$M/info/picocli/picocli/4.7.7/picocli-4.7.7.jar \
-  bench/sensor/SensorMain.java
-"$J" cf "$OUT/lib/launch.jar" -C "$OUT/classes" .
-"$J" cf "$OUT/lib/sensor.jar" -C sensor/target/classes .
-"$J" cf "$OUT/lib/detect.jar" -C detect/target/classes .
-CP=$OUT/lib/launch.jar:$OUT/lib/sensor.jar:$OUT/lib/detect.jar
-CP=$CP:$(ls $M/io/heartguard/heartguard-wire/0.1.0-SNAPSHOT/heartguard-wire-0.1.0-SNAPSHOT.jar)
-CP=$CP:$M/info/picocli/picocli/4.7.7/picocli-4.7.7.jar
-CP=$CP:$(ls $M/com/fasterxml/jackson/core/jackson-core/2.21.3/jackson-core-2.21.3.jar)
-JAVA="$JAVA_HOME/bin/java"
+# The sensor from heartguard's jar (an AOT cache takes only jars) plus a two-line launcher in place of the cli module.
+"$JAVA_HOME/bin/javac" -d "$OUT/classes" -cp "$HEARTGUARD_JAR" bench/sensor/SensorMain.java
+"$JAVA_HOME/bin/jar" cf "$OUT/lib/launch.jar" -C "$OUT/classes" .
+CP=$OUT/lib/launch.jar:$HEARTGUARD_JAR
 HG=("$JAVA" -cp "$CP" SensorMain)
 # The launcher (./heartguard) runs with a JDK AOT cache; train one the same way, on a small capture.
 [ -s "$OUT/sensor-train.pcap" ] || python3 bench/sensor/gen_capture.py "$OUT/sensor-train.pcap" 20 50 50 >&2

@@ -4,12 +4,15 @@
 # targets in the same run (the engine without HTTP and the database), so the overhead shows as a ratio.
 # Medians of ROUNDS rounds, each with a fresh server and a fresh database. Loopback only.
 #
-# Usage: bench/serve/run.sh [CLIENTS] [SECONDS]        (from anywhere; needs serve compiled: mvn -o -q -pl serve test-compile)
+# Usage: bench/serve/run.sh [CLIENTS] [SECONDS]        (from anywhere; runs from the jar ./heartguard builds)
 #   env: ROUNDS=3  TARGETS=1000 (lab listeners, half vulnerable)  WARMUP=5  POLL_MS=0 (0 follows SSE, else polls)
 #        DB=URL (a jdbc:postgresql:// URL; default a fresh SQLite file per round, in DB_DIR, default a temp dir)  SERVE_JAVA_OPTS=""  PORT=18090
-#        SERVE_CLASSES=DIR (the serve classes to run; default serve/target/classes)
+#        SERVE_CLASSES=DIR (serve classes to run ahead of the jar's; default the jar's own)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/bench/lib.sh"
+bench_tools "apt-get install time" /usr/bin/time
+bench_jar
 clients=${1:-32}
 seconds=${2:-20}
 rounds=${ROUNDS:-3}
@@ -17,8 +20,7 @@ targets=${TARGETS:-1000}
 warmup=${WARMUP:-5}
 poll=${POLL_MS:-0}
 port=${PORT:-18090}
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-java="$JAVA_HOME/bin/java"
+java="$JAVA"
 cd "$root"
 
 work=$(mktemp -d)
@@ -31,11 +33,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-mvn -o -q -B -pl serve dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
-classes=${SERVE_CLASSES:-$root/serve/target/classes}
-[ -f "$classes/io/heartguard/serve/WebChecker.class" ] || { echo "run.sh: compile serve first (mvn -o -q -pl serve test-compile)" >&2; exit 2; }
-cp -r "$classes" "$work/serve-classes" # a snapshot: a build running meanwhile must not change the server under test
-cp="$work/serve-classes:$(cat "$work/cp.txt")"
+# A snapshot: a build running meanwhile must not change the server under test.
+cp "$HEARTGUARD_JAR" "$work/heartguard.jar"
+cp="$work/heartguard.jar"
+if [ -n "${SERVE_CLASSES:-}" ]; then
+  [ -f "$SERVE_CLASSES/io/heartguard/serve/WebChecker.class" ] || bench_fail "SERVE_CLASSES=$SERVE_CLASSES holds no serve classes"
+  cp -r "$SERVE_CLASSES" "$work/serve-classes"
+  cp="$work/serve-classes:$cp"
+fi
 
 # Waits (bounded) for a line to show up in a file, where a program reports it is ready; fails if that program died.
 await() {

@@ -1,9 +1,8 @@
 // Writes N results into a new job with the default batching, then times summarize and resume.
-// Single-file program against the store module and its dependencies:
-//   mvn -o -q -pl store dependency:build-classpath -Dmdep.outputFile=/tmp/store-cp.txt && mvn -o -q -pl store compile
-//   java --enable-native-access=ALL-UNNAMED -cp store/target/classes:$(cat /tmp/store-cp.txt) \
-//       bench/store/StoreWriteBench.java /tmp/bench.db 200000
-//   java -cp ... bench/store/StoreWriteBench.java "$(bin/start-postgres.sh)&currentSchema=bench" 200000
+// Single-file program against the jar ./heartguard builds (store and its dependencies are in it):
+//   ./heartguard --version >/dev/null
+//   java --enable-native-access=ALL-UNNAMED -cp cli/target/heartguard.jar bench/store/StoreWriteBench.java /tmp/bench.db 200000
+//   java -cp cli/target/heartguard.jar bench/store/StoreWriteBench.java "$(bin/start-postgres.sh)&currentSchema=bench" 200000
 import io.heartguard.store.JobSummary;
 import io.heartguard.store.ResultStore;
 import io.heartguard.store.ResultWriter;

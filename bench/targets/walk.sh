@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Benchmark: walk whole target spaces (an IPv4 /8, an IPv6 /104, a /12 on five ports) under a 16 MB heap cap and
 # report elements/s, the largest heap in use after a collection, and peak RSS, beside a /24 as the memory baseline.
-# Writes bench/RESULTS-targets.md. Usage: bench/targets/walk.sh   (builds the targets classes if needed)
+# Writes bench/RESULTS-targets.md. Usage: bench/targets/walk.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-[ -d targets/target/classes/io/heartguard/targets ] || mvn -o -q -B -pl targets compile
+. bench/lib.sh
+bench_tools "apt-get install time python3" /usr/bin/time python3
+bench_jar
 OUT=bench/out/targets; mkdir -p "$OUT"
 HEAP=${HEAP:-16m}
 run() { # label ports target...
   local label=$1; shift
-  /usr/bin/time -f "%M" -o "$OUT/rss.txt" "$JAVA_HOME/bin/java" -Xmx"$HEAP" -XX:+UseSerialGC \
-    -cp targets/target/classes bench/targets/WalkTargets.java "$@" > "$OUT/walk.txt"
+  /usr/bin/time -f "%M" -o "$OUT/rss.txt" "$JAVA" -Xmx"$HEAP" -XX:+UseSerialGC \
+    -cp "$HEARTGUARD_JAR" bench/targets/WalkTargets.java "$@" > "$OUT/walk.txt"
   read -r count seconds rate heap build _ _ < "$OUT/walk.txt"
   printf '| %s | %s | %s | %s | %s | %s | %.0f |\n' "$label" "$count" "$build" "$seconds" "$rate" "$heap" "$(awk '{print $1/1024}' "$OUT/rss.txt")"
 }

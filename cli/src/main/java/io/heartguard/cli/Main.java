@@ -7,6 +7,7 @@ import io.heartguard.scan.cli.ScanCommand;
 import io.heartguard.sensor.SensorCommand;
 import io.heartguard.serve.ServeCommand;
 import io.heartguard.store.ReportCommand;
+import io.heartguard.wire.Printable;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -63,13 +64,14 @@ public final class Main implements Runnable {
 
   public static int run(String... args) {
     boolean debug = Arrays.asList(args).contains("--debug");
-    CommandLine cli = new CommandLine(new Main());
     String part = args.length > 0 ? args[0] : "";
-    if (PARTS.containsKey(part) && !part.equals("help")) {
-      cli.addSubcommand(part, PARTS.get(part).get());
-    } else {
-      PARTS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+    if (!part.isEmpty() && !part.startsWith("-") && !PARTS.containsKey(part)) {
+      // picocli would let a --help after it win and print the top-level help with exit 0.
+      System.err.println("heartguard: unknown command '" + Printable.of(part, 40) + "'; the commands are "
+          + String.join(", ", PARTS.keySet()) + " (see heartguard --help)");
+      return EXIT_ERROR;
     }
+    CommandLine cli = commandLine(part);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
       if (debug) {
@@ -89,6 +91,20 @@ public final class Main implements Runnable {
       return EXIT_ERROR;
     });
     return cli.execute(args);
+  }
+
+  /**
+   * The command with the part named {@code part} only (a one-target scan loads no other part), or with every part
+   * when {@code part} is none of them (help lists them all).
+   */
+  static CommandLine commandLine(String part) {
+    CommandLine cli = new CommandLine(new Main());
+    if (PARTS.containsKey(part) && !part.equals("help")) {
+      cli.addSubcommand(part, PARTS.get(part).get());
+    } else {
+      PARTS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+    }
+    return cli;
   }
 
   /** The message a user can act on: the exception's own words, not its class name, on one line. */

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
  * cache on the same code path a user's scan takes.
  */
 @Command(name = "selftest", mixinStandardHelpOptions = true,
-    description = "Scan an in-process lab server (vulnerable, then patched) on 127.0.0.1 and check the verdicts.")
+    description = "Scans an in-process lab server (vulnerable, then patched) on 127.0.0.1 and checks the verdicts.")
 public final class SelfTestCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

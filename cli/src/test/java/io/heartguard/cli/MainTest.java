@@ -47,6 +47,15 @@ class MainTest {
   }
 
   @Test
+  void anUnknownCommandWithHelpSaysSoInOneLineAndExitsTwo() {
+    assertThat(run("nosuchcommand", "--help")).isEqualTo(Main.EXIT_ERROR);
+    assertThat(out.size()).isZero();
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("heartguard: unknown command 'nosuchcommand'; the commands"
+        + " are scan, lab, sensor, guard, client-test, serve, report, selftest, help (see heartguard --help)"
+        + System.lineSeparator());
+  }
+
+  @Test
   void failureToRunIsOneLineWithoutStackTrace() {
     assertThat(run("sensor", "-r", "/nonexistent/capture.pcap")).isEqualTo(Main.EXIT_ERROR);
     String text = err.toString(StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package io.heartguard.clienttest;
 
+import io.heartguard.evidence.LeakFile;
 import io.heartguard.lab.Ja3Fingerprint;
 import io.heartguard.lab.LabServer;
 import io.heartguard.lab.ServerHelloFlight;
@@ -176,7 +177,7 @@ final class ClientCheck {
   private String dump(ProtocolVersion version) throws IOException, RecordException {
     long written = 0;
     int answers = 0;
-    try (OutputStream file = LeakFile.create(options.dumpFile())) {
+    try (LeakFile file = LeakFile.create(options.dumpFile())) {
       for (int i = 0; i < options.dumpRequests(); i++) {
         byte[] payload = new byte[16];
         random.nextBytes(payload);

@@ -1,7 +1,10 @@
 package io.heartguard.clienttest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.heartguard.wire.Printable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,14 +13,18 @@ enum ClientReportFormat {
   TABLE,
   JSON_LINES;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Control characters are escaped by JSON itself; non-ASCII (C1 controls, bidi overrides) is escaped too. */
+  private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
+  /** SNI longer than this is cut in the table (a host name has at most 253 characters; the column is 24 wide). */
+  static final int TABLE_SNI_CHARS = 64;
   static final String TABLE_HEADER = String.format("%-22s %-15s %-32s %-24s %-5s %s", "CLIENT", "VERDICT", "JA3 MD5",
       "SNI", "LEAK", "REASON");
 
   String format(ClientReport r) {
     if (this == TABLE) {
       return String.format("%-22s %-15s %-32s %-24s %-5d %s", r.address(), r.verdict(),
-          r.ja3Md5() == null ? "-" : r.ja3Md5(), r.serverName() == null ? "-" : r.serverName(), r.bytesLeaked(), r.reason());
+          r.ja3Md5() == null ? "-" : r.ja3Md5(), r.serverName() == null ? "-" : Printable.of(r.serverName(), TABLE_SNI_CHARS), r.bytesLeaked(),
+          Printable.of(r.reason()));
     }
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("client", r.address());

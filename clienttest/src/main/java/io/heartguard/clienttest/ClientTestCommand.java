@@ -1,5 +1,6 @@
 package io.heartguard.clienttest;
 
+import io.heartguard.evidence.LeakFile;
 import io.heartguard.lab.LabServer;
 import io.heartguard.lab.ListenAddress;
 import io.heartguard.lab.starttls.StartTlsProtocol;
@@ -21,9 +22,10 @@ import picocli.CommandLine.TypeConversionException;
 /** {@code heartguard client-test}: a server that checks the TLS clients connecting to it for Heartbleed. */
 @Command(name = "client-test", mixinStandardHelpOptions = true,
     description = {
-        "Checks TLS clients for Heartbleed (\"reverse Heartbleed\"): every client that connects gets a ServerHello and a",
-        "heartbeat request claiming a few bytes more than it carries. A client that returns bytes from past the request",
-        "is VULNERABLE; one that negotiates no heartbeat, or answers only the well-formed control, is NOT_VULNERABLE.",
+        "Checks the TLS clients that connect to it for Heartbleed (\"reverse Heartbleed\").",
+        "Every client that connects gets a ServerHello and a heartbeat request claiming a few bytes more than it"
+            + " carries. A client that returns bytes from past the request is VULNERABLE; one that negotiates no"
+            + " heartbeat, or answers only the well-formed control, is NOT_VULNERABLE.",
         "Exit codes with --once: 0 NOT_VULNERABLE, 1 VULNERABLE, 3 INCONCLUSIVE; 2 usage errors."})
 public final class ClientTestCommand implements Callable<Integer> {
   @Spec
@@ -34,8 +36,8 @@ public final class ClientTestCommand implements Callable<Integer> {
   InetSocketAddress listen;
 
   @Option(names = "--starttls", paramLabel = "PROTOCOL", converter = StartTlsConverter.class,
-      description = {"Run the server side of a STARTTLS dialog first: smtp, lmtp, imap, pop3, ftp, xmpp, xmpp-server,",
-          "ldap, postgres, mysql, nntp, irc or sieve."})
+      description = "Run the server side of a STARTTLS dialog first: smtp, lmtp, imap, pop3, ftp, xmpp, xmpp-server,"
+          + " ldap, postgres, mysql, nntp, irc or sieve.")
   StartTlsProtocol starttls;
 
   @Option(names = "--once", description = "Exit after the first client, with its verdict as the exit code.")
@@ -70,6 +72,16 @@ public final class ClientTestCommand implements Callable<Integer> {
       err.println("client-test: " + e.getMessage());
       err.flush();
       return 2;
+    }
+    if (dump != null) {
+      // Refused before listening, not when the first vulnerable client has already been asked for its memory.
+      try (LeakFile checked = LeakFile.create(dump)) {
+        // created empty with mode 600; each dump rewrites it
+      } catch (IOException e) {
+        err.println("client-test: cannot write --dump file " + dump + ": " + e.getMessage());
+        err.flush();
+        return 2;
+      }
     }
     ClientReportFormat format = json ? ClientReportFormat.JSON_LINES : ClientReportFormat.TABLE;
     BlockingQueue<ClientReport> reports = new ArrayBlockingQueue<>(1024);

@@ -11,11 +11,14 @@ import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** --once: the first client's verdict is the exit code (0 NOT_VULNERABLE, 1 VULNERABLE, 3 INCONCLUSIVE, 2 usage). */
@@ -98,5 +101,29 @@ class ClientTestCommandTest {
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString()).contains("STARTTLS protocol 'gopher' is none of smtp, lmtp, imap, pop3, ftp, xmpp, xmpp-server,"
         + " ldap, postgres, mysql, nntp, irc, sieve");
+  }
+
+  @Test
+  void aDumpFileThatIsASymbolicLinkIsRefusedBeforeListening(@TempDir Path dir) throws Exception {
+    Path victim = Files.writeString(dir.resolve("victim.txt"), "keep me");
+    Path link = Files.createSymbolicLink(dir.resolve("dump.bin"), victim);
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new ClientTestCommand()).setErr(new PrintWriter(err, true));
+    int exit = CompletableFuture.supplyAsync(() -> cli.execute("--listen", "127.0.0.1:0", "--dump", link.toString()))
+        .get(10, TimeUnit.SECONDS);
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("client-test: cannot write --dump file " + link
+        + ": it is a symbolic link; leaked memory goes only to a regular file" + System.lineSeparator());
+    assertThat(Files.readString(victim)).isEqualTo("keep me");
+  }
+
+  @Test
+  void standardOutputIsNoDumpFile() throws Exception {
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new ClientTestCommand()).setErr(new PrintWriter(err, true));
+    int exit = CompletableFuture.supplyAsync(() -> cli.execute("--listen", "127.0.0.1:0", "--dump", "/dev/stdout"))
+        .get(10, TimeUnit.SECONDS);
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).startsWith("client-test: cannot write --dump file /dev/stdout: ");
   }
 }

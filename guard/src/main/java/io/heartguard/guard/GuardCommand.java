@@ -20,11 +20,12 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "guard",
     mixinStandardHelpOptions = true,
     description = {
-      "An inline TCP proxy that blocks Heartbleed without keys: it frames each direction from its first byte",
-      "as OpenSSL reads it, drops or resets heartbeats (all of them by default; with block-malformed and",
-      "block-leak only malformed requests, heartbeats during the handshake and responses longer than their",
-      "request), resets what it cannot frame, and passes everything else through byte for byte. Put it in",
-      "front of a server, or in front of clients' outbound path. STARTTLS is not carried (use monitor)."
+      "Runs an inline TCP proxy that blocks Heartbleed without keys.",
+      "It frames each direction from its first byte as OpenSSL reads it, drops or resets heartbeats (all of them by"
+          + " default; with block-malformed and block-leak only malformed requests, heartbeats during the handshake"
+          + " and responses longer than their request), resets what it cannot frame, and passes everything else"
+          + " through byte for byte. Put it in front of a server, or in front of clients' outbound path. STARTTLS is"
+          + " not carried (use monitor)."
     },
     footerHeading = "%nConfig file (--config):%n",
     footer = {

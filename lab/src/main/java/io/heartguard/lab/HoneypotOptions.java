@@ -7,7 +7,8 @@ import java.util.Arrays;
  * How {@code heartguard lab --honeypot} serves scanners: the per-run secret that derives each source's canary
  * credentials, and the byte budgets that keep it from being used as a traffic amplifier (a 3-byte request buys up to
  * 64 KiB of answer from a 1.0.1f peer). Budgets count heartbeat response bytes, per source address and for the whole
- * server, per second and per minute; over any of them the honeypot stops answering heartbeats.
+ * server (shared by all sources), over any second and any minute however placed; over any of them the honeypot stops
+ * answering heartbeats.
  */
 public record HoneypotOptions(byte[] secret, long sourceBytesPerSecond, long sourceBytesPerMinute,
     long globalBytesPerSecond, long globalBytesPerMinute) {

@@ -1,5 +1,6 @@
 package io.heartguard.lab;
 
+import io.heartguard.wire.Printable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -19,9 +20,10 @@ import picocli.CommandLine.TypeConversionException;
 /** {@code heartguard lab client}: one handshake as an emulated OpenSSL 1.0.1f (or 1.0.1g) client, then exit. */
 @Command(name = "client", mixinStandardHelpOptions = true,
     description = {
-        "Connects once as a deliberately vulnerable TLS client that passes for OpenSSL 1.0.1f before its handshake",
-        "finishes: it offers heartbeats and answers heartbeat requests by leaking a fake heap, never real memory.",
-        "For proving `heartguard client-test` and other reverse-Heartbleed checks."})
+        "Connects once as a deliberately vulnerable TLS client, for proving client-test and other reverse-Heartbleed"
+            + " checks.",
+        "It passes for OpenSSL 1.0.1f before its handshake finishes: it offers heartbeats and answers heartbeat"
+            + " requests by leaking a fake heap, never real memory."})
 public final class LabClientCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -61,7 +63,8 @@ public final class LabClientCommand implements Callable<Integer> {
       LabClient client = LabClient.of(mode, sni, Duration.ofSeconds(timeoutSeconds), logStream);
       LabClient.Outcome outcome = client.connect(connect);
       err.println("lab client: " + outcome.heartbeatsAnswered() + " heartbeat request(s) answered, "
-          + outcome.bytesOverread() + " bytes from past the requests (mode " + mode.label() + "); " + outcome.reason());
+          + outcome.bytesOverread() + " bytes from past the requests (mode " + mode.label() + "); "
+          + Printable.of(outcome.reason()));
       err.flush();
       return 0;
     } catch (IOException e) {

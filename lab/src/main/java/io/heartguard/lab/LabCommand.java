@@ -19,9 +19,9 @@ import picocli.CommandLine.TypeConversionException;
 /** {@code heartguard lab}: runs the emulated OpenSSL 1.0.1f (or 1.0.1g) server until Ctrl-C. */
 @Command(name = "lab", mixinStandardHelpOptions = true, subcommands = LabClientCommand.class,
     description = {
-        "Runs a deliberately vulnerable server that passes for OpenSSL 1.0.1f before its handshake finishes,",
-        "for trying Heartbleed scanners and detectors. It leaks a fake heap (planted cookies, passwords and its own",
-        "private key), never real memory. It binds loopback unless told otherwise; do not expose it."})
+        "Runs a deliberately vulnerable TLS server for trying Heartbleed scanners and detectors.",
+        "It passes for OpenSSL 1.0.1f before its handshake finishes and leaks a fake heap (planted cookies, passwords"
+            + " and its own private key), never real memory. It binds loopback unless told otherwise; do not expose it."})
 public final class LabCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -60,13 +60,14 @@ public final class LabCommand implements Callable<Integer> {
   long heapSeed;
 
   @Option(names = "--honeypot",
-      description = {"Run as a honeypot: vulnerable to every scanner, one JSON line per attempt (source, JA3, payload_length,",
-          "bytes served, the scanner it looks like) and a canary login unique to each source in the leaked memory."})
+      description = "Run as a honeypot: vulnerable to every scanner, one JSON line per attempt (source, JA3,"
+          + " payload_length, bytes served, the scanner it looks like) and a canary login unique to each source in the"
+          + " leaked memory.")
   boolean honeypot;
 
   @Option(names = "--starttls", paramLabel = "PROTOCOL", converter = StartTlsConverter.class,
-      description = {"Speak this protocol's plaintext greeting and STARTTLS dialog before TLS: smtp, lmtp, imap, pop3,",
-          "ftp, xmpp, xmpp-server, ldap, postgres, mysql, nntp, irc or sieve."})
+      description = "Speak this protocol's plaintext greeting and STARTTLS dialog before TLS: smtp, lmtp, imap, pop3,"
+          + " ftp, xmpp, xmpp-server, ldap, postgres, mysql, nntp, irc or sieve.")
   StartTlsProtocol starttls;
 
   @Option(names = "--source-bytes-per-second", paramLabel = "BYTES", defaultValue = "" + HoneypotOptions.DEFAULT_SOURCE_BYTES_PER_SECOND,
@@ -86,8 +87,9 @@ public final class LabCommand implements Callable<Integer> {
   long globalBytesPerMinute;
 
   @Option(names = "--dtls",
-      description = {"Serve DTLS over UDP instead of TLS over TCP: OpenSSL 1.0.1f's DTLS 1.0 (or 1.0.1g's with --mode patched),",
-          "HelloVerifyRequest cookies, the Certificate fragmented to the MTU. Default --listen 127.0.0.1:4433."})
+      description = "Serve DTLS over UDP instead of TLS over TCP: OpenSSL 1.0.1f's DTLS 1.0 (or 1.0.1g's with --mode"
+          + " patched), HelloVerifyRequest cookies, the Certificate fragmented to the MTU. Default --listen"
+          + " 127.0.0.1:4433.")
   boolean dtls;
 
   @Option(names = "--patched", description = "Same as --mode patched (OpenSSL 1.0.1g).")

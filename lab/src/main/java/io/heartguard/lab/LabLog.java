@@ -1,7 +1,9 @@
 package io.heartguard.lab;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -15,7 +17,12 @@ import java.util.Map;
  * every connection that ended badly, with the reason. Lines from concurrent connections never interleave.
  */
 final class LabLog implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Peers choose much of what a line says (a reason quoting them, the SNI they sent), and the log is often read on a
+   * terminal: control characters are escaped by JSON itself, and everything outside ASCII (C1 controls such as
+   * U+009B, bidirectional overrides) is written as a JSON unicode escape too, so a line holds printable ASCII only.
+   */
+  private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
 
   private final OutputStream out;
   private final boolean closeOut;

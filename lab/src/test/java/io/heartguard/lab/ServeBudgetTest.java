@@ -10,8 +10,8 @@ class ServeBudgetTest {
   private static final byte[] SECRET = new byte[32];
 
   @Test
-  void aSourceOverItsSecondBudgetIsRefusedUntilTheNextSecond() throws Exception {
-    AtomicLong now = new AtomicLong(1_000_000L); // a whole second, so the window starts here
+  void aSourceOverItsSecondBudgetIsRefusedUntilItsServedBytesAreASecondOld() throws Exception {
+    AtomicLong now = new AtomicLong(1_000_000L);
     ServeBudget budget = new ServeBudget(new HoneypotOptions(SECRET, 40_000, 1_000_000, 10_000_000, 10_000_000), now::get);
     InetAddress a = InetAddress.getByName("127.0.0.2");
     assertThat(budget.tryServe(a, 16_403)).isEqualTo(ServeBudget.Decision.SERVE);
@@ -19,7 +19,9 @@ class ServeBudgetTest {
     assertThat(budget.tryServe(a, 16_403)).isEqualTo(ServeBudget.Decision.OVER_SOURCE_LIMIT); // 49 209 > 40 000
     now.addAndGet(999);
     assertThat(budget.tryServe(a, 16_403)).isEqualTo(ServeBudget.Decision.OVER_SOURCE_LIMIT);
-    now.addAndGet(1);
+    now.addAndGet(1); // a second later, but the 50 ms slot of the first bytes still counts whole
+    assertThat(budget.tryServe(a, 16_403)).isEqualTo(ServeBudget.Decision.OVER_SOURCE_LIMIT);
+    now.addAndGet(50);
     assertThat(budget.tryServe(a, 16_403)).isEqualTo(ServeBudget.Decision.SERVE);
   }
 
@@ -29,7 +31,9 @@ class ServeBudgetTest {
     ServeBudget budget = new ServeBudget(new HoneypotOptions(SECRET, 1_000_000, 1_000_000, 1_000_000, 30_000), now::get);
     assertThat(budget.tryServe(InetAddress.getByName("127.0.0.2"), 16_403)).isEqualTo(ServeBudget.Decision.SERVE);
     assertThat(budget.tryServe(InetAddress.getByName("127.0.0.3"), 16_403)).isEqualTo(ServeBudget.Decision.OVER_GLOBAL_LIMIT);
-    now.addAndGet(60_000);
+    now.addAndGet(60_000); // the one-second slot of the first bytes still counts whole
+    assertThat(budget.tryServe(InetAddress.getByName("127.0.0.3"), 16_403)).isEqualTo(ServeBudget.Decision.OVER_GLOBAL_LIMIT);
+    now.addAndGet(1_000);
     assertThat(budget.tryServe(InetAddress.getByName("127.0.0.3"), 16_403)).isEqualTo(ServeBudget.Decision.SERVE);
   }
 }

@@ -4,6 +4,7 @@ import io.heartguard.detect.Alert;
 import io.heartguard.detect.AlertSink;
 import io.heartguard.detect.EveJsonWriter;
 import io.heartguard.detect.LeakRedactor;
+import io.heartguard.evidence.LeakFile;
 import io.heartguard.sensor.capture.CaptureException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,9 +25,10 @@ import picocli.CommandLine.Option;
 
 /** {@code heartguard sensor}: reads captures, writes Heartbleed alerts as EVE JSON lines, summarises on stderr. */
 @Command(name = "sensor", mixinStandardHelpOptions = true,
-    description = {"Watch packet captures for Heartbleed (CVE-2014-0160): plaintext and encrypted heartbeat attacks,"
-        + " leaks, probes, in TLS on any port, after STARTTLS, and in DTLS.",
-        "Exit status: 0 nothing found, 1 alerts, 2 usage or input error."},
+    description = {"Watches packet captures for Heartbleed (CVE-2014-0160) attacks and leaks.",
+        "Plaintext and encrypted heartbeat attacks, leaks and probes, in TLS on any port, after STARTTLS, and in DTLS.",
+        "Exit status: 0 nothing found, 1 alerts (also when another capture could not be read), 2 usage or input"
+            + " error with no alerts."},
     footer = {"", "Example: tcpdump -i eth0 -w - | heartguard sensor -r -"})
 public final class SensorCommand implements Callable<Integer> {
   public static final int NOTHING_FOUND = 0;
@@ -95,11 +97,16 @@ public final class SensorCommand implements Callable<Integer> {
       }
       Path path = Path.of(input);
       if (Files.isDirectory(path)) {
+        List<String> found;
         try (Stream<Path> files = Files.walk(path)) {
-          files.filter(Files::isRegularFile).map(Path::toString).sorted().forEach(sources::add);
+          found = files.filter(Files::isRegularFile).map(Path::toString).sorted().toList();
         } catch (IOException | UncheckedIOException e) {
           return usage("cannot list directory " + input + ": " + e.getMessage());
         }
+        if (found.isEmpty()) {
+          return usage("no files in directory " + input);
+        }
+        sources.addAll(found);
       } else if (!Files.isReadable(path)) {
         return usage("cannot read " + input + ": no such file or not readable");
       } else {
@@ -108,7 +115,7 @@ public final class SensorCommand implements Callable<Integer> {
     }
     if (dumpLeaks != null) {
       try {
-        Files.createDirectories(dumpLeaks);
+        LeakFile.createDirectories(dumpLeaks);
       } catch (IOException e) {
         return usage("cannot create leak directory " + dumpLeaks + ": " + e.getMessage());
       }
@@ -120,6 +127,7 @@ public final class SensorCommand implements Callable<Integer> {
       return usage("cannot write alerts to " + alertsFile + ": " + e.getMessage());
     }
     boolean inputError = false;
+    boolean alertsLost = false;
     long started = System.nanoTime();
     EveJsonWriter eve = new EveJsonWriter(alertOut);
     AlertSink sink = dumpLeaks == null ? eve : alert -> {
@@ -156,17 +164,21 @@ public final class SensorCommand implements Callable<Integer> {
         }
       } catch (IOException e) {
         err.println("heartguard sensor: cannot finish writing alerts: " + e.getMessage());
-        inputError = true;
+        alertsLost = true;
       }
     }
     err.print(sensor.stats().render((System.nanoTime() - started) / 1e9));
     if (debug && sensor.stats().firstInternalError != null) {
       err.println("heartguard sensor: first internal error: " + sensor.stats().firstInternalError);
     }
-    if (inputError) {
+    if (alertsLost) {
       return INPUT_ERROR;
     }
-    return sensor.stats().alerts() > 0 ? ALERTS : NOTHING_FOUND;
+    // Alerts found in the captures that could be read outrank an unreadable one, which was reported above.
+    if (sensor.stats().alerts() > 0) {
+      return ALERTS;
+    }
+    return inputError ? INPUT_ERROR : NOTHING_FOUND;
   }
 
   private void writeLeak(Alert alert) {
@@ -175,8 +187,8 @@ public final class SensorCommand implements Callable<Integer> {
     String text = "# " + alert.reason() + System.lineSeparator()
         + "# secrets masked with '*'; " + alert.leakedBytes().size() + " bytes" + System.lineSeparator()
         + LeakRedactor.maskedHexDump(alert.leakedBytes().toByteArray());
-    try {
-      Files.writeString(file, text, StandardCharsets.UTF_8);
+    try (LeakFile leak = LeakFile.create(file)) {
+      leak.write(text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       err.println("heartguard sensor: cannot write leak dump " + file + ": " + e.getMessage());
     }

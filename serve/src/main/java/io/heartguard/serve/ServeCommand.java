@@ -22,8 +22,9 @@ import picocli.CommandLine.TypeConversionException;
 /** {@code heartguard serve}: the web checker and its API until Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
     description = {
-        "Runs the web checker: a page where people type a host name and see whether it is affected by Heartbleed, a"
-            + " bulk page, per-host history, and a JSON API (/api/v1/openapi.yaml), all over the scan engine.",
+        "Runs the web checker, where people see whether a host name is affected by Heartbleed.",
+        "A page where people type a host name, a bulk page, per-host history, and a JSON API (/api/v1/openapi.yaml),"
+            + " all over the scan engine.",
         "",
         "Private, loopback, link-local, multicast and reserved addresses are refused unless opened with --allow."
             + " Results are kept in --db (SQLite by default; PostgreSQL with a jdbc:postgresql:// URL)."})

@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
 /** {@code heartguard report JOB}: what a stored scan found, as a summary and optionally as an HTML page. */
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
-        "Summarizes a scan job stored with heartguard scan --db: counts by verdict, port, protocol and TLS version,"
-            + " and the vulnerable servers.",
+        "Summarizes a scan job stored with heartguard scan --db.",
+        "Counts by verdict, port, protocol and TLS version, and the vulnerable servers.",
         "With --html, also writes a self-contained HTML page with charts (no script, no external files)."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

@@ -1,5 +1,6 @@
 package io.heartguard.lab.starttls;
 
+import io.heartguard.wire.Printable;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -147,18 +148,13 @@ final class Plaintext {
     return space < 0 ? "" : line.substring(space + 1).strip();
   }
 
-  /** The client's own text for a one-line reason: control characters as '.', at most 40 characters. */
+  /** The client's own text for a one-line reason: made printable, at most 40 characters. */
   static String printable(String text) {
-    return printable(text.getBytes(StandardCharsets.ISO_8859_1));
+    return Printable.of(text, 40);
   }
 
   static String printable(byte[] bytes) {
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < Math.min(bytes.length, 40); i++) {
-      int c = bytes[i] & 0xff;
-      s.append(c >= 0x20 && c < 0x7f ? (char) c : '.');
-    }
-    return bytes.length > 40 ? s + "..." : s.toString();
+    return Printable.of(bytes, 40);
   }
 
   private static StartTlsDialogException closed(byte[] partial) {

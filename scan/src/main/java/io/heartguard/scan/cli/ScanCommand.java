@@ -1,5 +1,6 @@
 package io.heartguard.scan.cli;
 
+import io.heartguard.evidence.LeakFile;
 import io.heartguard.scan.HeartbleedCheck;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
@@ -114,7 +115,8 @@ public final class ScanCommand implements Callable<Integer> {
         .withStartTls(starttls);
     LeakFile leakFile = openDump();
     if (leakFile != null) {
-      options = options.withDump(leakFile, dumpRequests);
+      options = options.withDump((target, leaked, offset, length) -> leakFile.write(leaked, offset, length),
+          dumpRequests);
     }
     PrintWriter out = spec.commandLine().getOut();
     ScanRun.Report report = order -> json ? JsonSink.to(out) : run.csv ? new CsvReport(out) : new TableReport(out, order, debug);

@@ -137,6 +137,16 @@ class ScanCommandTest {
   }
 
   @Test
+  void aDumpIntoADanglingSymbolicLinkIsRefusedAndCreatesNothing(@TempDir Path dir) throws Exception {
+    Path elsewhere = dir.resolve("elsewhere.bin");
+    Path link = Files.createSymbolicLink(dir.resolve("leak.bin"), elsewhere);
+    assertThat(run("--dump", link.toString(), "127.0.0.1:1")).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("scan: cannot write --dump file " + link
+        + ": it is a symbolic link; leaked memory goes only to a regular file (see --help)" + System.lineSeparator());
+    assertThat(elsewhere).doesNotExist();
+  }
+
+  @Test
   void aDumpTakesOneTarget() {
     assertThat(run("--dump", "x.bin", "a.example", "b.example")).isEqualTo(2);
     assertThat(err.toString()).contains("--dump takes exactly one target, got 2");

@@ -26,6 +26,10 @@ public final class CaptureReader {
   static final int PCAP_MAGIC_NANOS = 0xa1b23c4d;
   static final int PCAPNG_SHB = 0x0a0d0d0a;
   static final int PCAPNG_BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+  /** pcap-savefile(5): magic, version, zone, sigfigs, snaplen, link type. */
+  static final int PCAP_FILE_HEADER = 24;
+  /** A Section Header Block without options: type, length, byte-order magic, version, section length, length. */
+  static final int PCAPNG_MIN_SECTION_HEADER = 28;
   /** libpcap's MAXIMUM_SNAPLEN: no real record is larger. */
   static final int MAX_PACKET = 262_144;
   /** A pcapng block this large is corruption, not a packet. */
@@ -53,8 +57,10 @@ public final class CaptureReader {
     ByteSource bytes;
     try {
       bytes = new ByteSource(maybeGunzip(in));
+    } catch (EOFException e) {
+      throw new CaptureException(source + ": gzip header cut short, not a whole gzip stream", e);
     } catch (IOException e) {
-      throw new CaptureException(source + ": cannot read: " + e.getMessage(), e);
+      throw new CaptureException(source + ": not a readable gzip stream: " + describe(e), e);
     }
     return read(source, bytes, sink, problems);
   }
@@ -97,10 +103,19 @@ public final class CaptureReader {
       throw new CaptureException(source + ": cannot read: " + e.getMessage(), e);
     }
     try {
+      // A file cut inside its first header holds no packet and says nothing about the link: not a capture at all.
+      int header = magicBe == PCAPNG_SHB ? PCAPNG_MIN_SECTION_HEADER : PCAP_FILE_HEADER;
+      if ((magicBe == PCAPNG_SHB || isPcapMagic(magicBe)) && !bytes.require(header)) {
+        throw new CaptureException(source + ": " + (magicBe == PCAPNG_SHB ? "pcapng section header" : "pcap file header")
+            + " cut short (" + bytes.available() + " of " + header + " bytes)");
+      }
+    } catch (IOException e) {
+      throw new CaptureException(source + ": cannot read: " + describe(e), e);
+    }
+    try {
       if (magicBe == PCAPNG_SHB) {
         reader.readPcapng(bytes);
-      } else if (magicBe == PCAP_MAGIC_MICROS || magicBe == PCAP_MAGIC_NANOS
-          || Integer.reverseBytes(magicBe) == PCAP_MAGIC_MICROS || Integer.reverseBytes(magicBe) == PCAP_MAGIC_NANOS) {
+      } else if (isPcapMagic(magicBe)) {
         reader.readPcap(bytes, magicBe);
       } else {
         throw new CaptureException(String.format("%s: not a pcap or pcapng capture (starts with 0x%08x)", source,
@@ -113,8 +128,16 @@ public final class CaptureReader {
     return reader.packets;
   }
 
+  private static boolean isPcapMagic(int magicBe) {
+    return magicBe == PCAP_MAGIC_MICROS || magicBe == PCAP_MAGIC_NANOS
+        || Integer.reverseBytes(magicBe) == PCAP_MAGIC_MICROS || Integer.reverseBytes(magicBe) == PCAP_MAGIC_NANOS;
+  }
+
   private static String describe(IOException e) {
-    return e instanceof EOFException ? "unexpected end of compressed data" : String.valueOf(e.getMessage());
+    if (e instanceof EOFException) {
+      return "unexpected end of compressed data";
+    }
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
   private static InputStream maybeGunzip(InputStream in) throws IOException {
@@ -142,15 +165,11 @@ public final class CaptureReader {
     int magic = bigEndian ? magicBe : Integer.reverseBytes(magicBe);
     long fractionToNanos = magic == PCAP_MAGIC_NANOS ? 1 : 1000;
     long fractionLimit = magic == PCAP_MAGIC_NANOS ? 1_000_000_000L : 1_000_000L;
-    if (!in.require(24)) {
-      problem(0, "pcap file header cut short: " + in.available() + " of 24 bytes");
-      return;
-    }
     int snaplen = in.int32(16, bigEndian);
     // The upper bits of the link type carry FCS information (pcap-savefile(5)); the type is the low 28 bits.
     int linkType = in.int32(20, bigEndian) & 0x0fff_ffff;
     int maxCaptured = snaplen > 0 && snaplen < MAX_PACKET ? Math.max(snaplen, 65_535) : MAX_PACKET;
-    in.pos += 24;
+    in.pos += PCAP_FILE_HEADER;
     long lastSeconds = -1;
     while (true) {
       if (!in.require(16)) {
