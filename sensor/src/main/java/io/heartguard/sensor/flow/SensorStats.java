@@ -20,12 +20,23 @@ public final class SensorStats {
   public long fragments;
   public long fragmentsReassembled;
   public long fragmentsDropped;
+  /** Datagrams dropped whole because their fragments overlapped, or overlaps settled by the policy. */
+  public long fragmentOverlaps;
+  /** How checksums were treated: "on", "off", or what the automatic mode decided and why. */
+  public String checksums = "auto";
+  /** Packets dropped for a wrong IPv4 header or TCP checksum. */
+  public long badChecksums;
   public long tcpSegments;
   public long udpDatagrams;
   public long retransmittedBytes;
   public long outOfOrderSegments;
   public long gaps;
   public long gapBytes;
+  public long overlappingBytes;
+  public long outOfWindowSegments;
+  public long resetsIgnored;
+  /** New connections started by a SYN on a 5-tuple already in the table. */
+  public long connectionsReused;
   public long flowsCreated;
   public long flowsClosed;
   public long flowsTimedOut;
@@ -40,6 +51,7 @@ public final class SensorStats {
   public long internalErrors;
   public long problemCount;
   public String firstInternalError;
+  public String osPolicy = "linux";
   public final List<CaptureProblem> problems = new ArrayList<>();
   public final Map<HeartbleedRules.Rule, Long> alertsByRule = new EnumMap<>(HeartbleedRules.Rule.class);
 
@@ -47,6 +59,14 @@ public final class SensorStats {
     problemCount++;
     if (problems.size() < MAX_LISTED_PROBLEMS) {
       problems.add(problem);
+    }
+  }
+
+  /** A bug of ours met on one packet: counted, the first one kept for the summary, the run goes on. */
+  public void internalError(RuntimeException e) {
+    internalErrors++;
+    if (firstInternalError == null) {
+      firstInternalError = e.toString();
     }
   }
 
@@ -65,9 +85,13 @@ public final class SensorStats {
     s.append(String.format("  records: %d, heartbeats: %d; resynchronised %d times, %d bytes not read as records%n",
         records, heartbeats, resyncs, skippedBytes));
     s.append(String.format("  tcp: %d segments, %d out of order, %d bytes retransmitted, %d gaps (%d bytes);"
-            + " udp: %d datagrams; ip fragments: %d (%d datagrams rebuilt, %d dropped)%n", tcpSegments,
+            + " udp: %d datagrams; ip fragments: %d (%d datagrams rebuilt, %d dropped, %d overlaps)%n", tcpSegments,
         outOfOrderSegments, retransmittedBytes, gaps, gapBytes, udpDatagrams, fragments, fragmentsReassembled,
-        fragmentsDropped));
+        fragmentsDropped, fragmentOverlaps));
+    s.append(String.format("  as the receiver sees it: %d overlapping bytes settled by the %s policy, %d segments"
+            + " out of window, %d resets ignored, %d 5-tuples reused%n", overlappingBytes, osPolicy,
+        outOfWindowSegments, resetsIgnored, connectionsReused));
+    s.append(String.format("  checksums: %s; %d packets dropped for a wrong checksum%n", checksums, badChecksums));
     if (nonIp + malformed + truncatedPackets > 0) {
       s.append(String.format("  skipped: %d non-IP, %d malformed, %d truncated packets%n", nonIp, malformed,
           truncatedPackets));

@@ -24,9 +24,9 @@ class FlowTableTest {
   /** A data segment from client n to the server, or back. */
   private static void segment(FlowTable table, int n, boolean toServer, long ts) {
     if (toServer) {
-      table.onTcp(0, client(n), 40_000, 0, SERVER, 443, 1, PSH_ACK, RECORD, 0, RECORD.length, 0, ts);
+      table.onTcp(0, client(n), 40_000, 0, SERVER, 443, 1, 0, PSH_ACK, 65535, -1, RECORD, 0, RECORD.length, 0, ts);
     } else {
-      table.onTcp(0, SERVER, 443, 0, client(n), 40_000, 1, PSH_ACK, RECORD, 0, RECORD.length, 0, ts);
+      table.onTcp(0, SERVER, 443, 0, client(n), 40_000, 1, 0, PSH_ACK, 65535, -1, RECORD, 0, RECORD.length, 0, ts);
     }
   }
 
