@@ -61,6 +61,8 @@ final class TcpDirection {
   /** The right edge of the window the receiver last advertised, once a plausible one was seen. */
   private boolean windowKnown;
   private int windowRightEdge;
+  /** One past the highest sequence number this side was seen sending: its SND.NXT as far as the capture knows. */
+  private int sentEnd;
   private boolean finPending;
   private int finSeq;
   /** A FIN was taken in order: this direction is over. */
@@ -99,6 +101,7 @@ final class TcpDirection {
     announcedScale = windowScale < 0 ? NO_SCALE : windowScale;
     if (delivered == 0 && pending.isEmpty()) {
       nextSeq = seq + 1; // the SYN occupies one sequence number
+      sentEnd = nextSeq;
       initialized = true;
     }
   }
@@ -108,9 +111,12 @@ final class TcpDirection {
     if (!initialized) {
       return;
     }
-    int distance = ack - nextSeq;
-    if (distance <= -MAX_WINDOW || distance >= MAX_WINDOW) {
-      return; // not this connection's numbers (a crafted or zeroed ACK field): no window learnt from it
+    // RFC 9293 section 3.10.7.4: an acceptable ACK lies between what was sent first and SND.NXT. Anything else is
+    // not this connection's numbers (a crafted or zeroed ACK field, or data the capture missed): no window from it.
+    boolean plausible = ack - sentEnd <= 0
+        && (synSeen ? ack - (isn + 1) >= 0 : ack - nextSeq > -MAX_WINDOW);
+    if (!plausible) {
+      return;
     }
     int edge = ack + (int) Math.min(window, MAX_WINDOW);
     if (!windowKnown || edge - windowRightEdge > 0) {
@@ -137,12 +143,17 @@ final class TcpDirection {
   void onSegment(int seq, boolean fin, byte[] data, int offset, int length, int missingTail, long ts) {
     if (!initialized) {
       nextSeq = seq; // picked up mid-stream
+      sentEnd = seq;
       initialized = true;
     }
     int total = length + missingTail;
     if (windowKnown && seq - windowRightEdge >= 0 && total > 0) {
       stats.outOfWindowSegments++;
       return;
+    }
+    int end = fin ? seq + total + 1 : seq + total; // a FIN occupies one sequence number
+    if (end - sentEnd > 0) {
+      sentEnd = end;
     }
     if (fin && !finPending) {
       finPending = true; // taken when the bytes before it are (Linux queues an early FIN out of order too)
