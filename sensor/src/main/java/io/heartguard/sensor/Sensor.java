@@ -60,11 +60,13 @@ public final class Sensor {
 
   /** Reads one capture (pcap or pcapng, gzip or not). Throws only when it is not a capture at all. */
   public long read(String source, InputStream in) throws CaptureException {
+    decoder.beginCapture();
     return CaptureReader.read(source, in, packets, stats::problem);
   }
 
   /** Reads one capture file (pcap or pcapng, gzip or not), memory-mapped when it can be. */
   public long read(Path file) throws CaptureException {
+    decoder.beginCapture();
     return CaptureReader.read(file, packets, stats::problem);
   }
 

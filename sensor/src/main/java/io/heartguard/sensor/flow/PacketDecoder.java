@@ -36,6 +36,7 @@ public final class PacketDecoder implements PacketSink {
   private SensorStats tally;
   private final SensorStats scratch = new SensorStats();
   private final FragmentReassembler fragments;
+  private final ChecksumMode mode;
   private boolean checking;
   private boolean sampling;
   private List<Held> held = new ArrayList<>();
@@ -52,6 +53,7 @@ public final class PacketDecoder implements PacketSink {
     this.stats = stats;
     this.tally = stats;
     this.fragments = new FragmentReassembler(stats, policy);
+    this.mode = checksums;
     this.checking = checksums == ChecksumMode.ON;
     this.sampling = checksums == ChecksumMode.AUTO;
     stats.checksums = checksums.cliName();
@@ -62,10 +64,27 @@ public final class PacketDecoder implements PacketSink {
     stats.packets++;
     stats.bytes += capturedLength;
     if (sampling) {
-      sample(linkType, data, offset, capturedLength, originalLength, ts);
+      sample(linkType, data, offset, capturedLength, ts);
       return;
     }
     decode(linkType, data, offset, capturedLength, ts);
+  }
+
+  /**
+   * A new capture begins: in the automatic mode each capture is judged on its own first segments, for one may come
+   * from a tap and the next from the sending host.
+   */
+  public void beginCapture() {
+    if (sampling && !held.isEmpty()) {
+      decideAndReplay(); // the capture before was shorter than the sample: decided on what it had
+    }
+    if (mode == ChecksumMode.AUTO) {
+      sampling = true;
+      held = new ArrayList<>();
+      heldBytes = 0;
+      sampled = 0;
+      sampledBad = 0;
+    }
   }
 
   /** The input is over: a capture shorter than the sample is decided on what it had. */
@@ -75,13 +94,16 @@ public final class PacketDecoder implements PacketSink {
     }
   }
 
-  private void sample(int linkType, byte[] data, int offset, int capturedLength, int originalLength, long ts) {
+  private void sample(int linkType, byte[] data, int offset, int capturedLength, long ts) {
     byte[] copy = Arrays.copyOfRange(data, offset, offset + capturedLength);
     held.add(new Held(linkType, copy, ts));
     heldBytes += capturedLength;
     tally = scratch;
-    decode(linkType, copy, 0, capturedLength, ts); // while sampling, decoding only counts checksums
-    tally = stats;
+    try {
+      decode(linkType, copy, 0, capturedLength, ts); // while sampling, decoding only counts checksums
+    } finally {
+      tally = stats;
+    }
     if (sampled >= SAMPLE_SEGMENTS || heldBytes > MAX_HELD_BYTES) {
       decideAndReplay();
     }
@@ -90,10 +112,12 @@ public final class PacketDecoder implements PacketSink {
   private void decideAndReplay() {
     sampling = false;
     checking = (long) sampledBad * OFFLOAD_RATIO <= sampled;
-    stats.checksums = checking
-        ? "auto: on (" + sampledBad + " of the first " + sampled + " TCP segments wrong)"
-        : "auto: off, as with checksum offload (" + sampledBad + " of the first " + sampled
-            + " TCP segments wrong)";
+    if (checking) {
+      stats.capturesChecked++;
+    } else {
+      stats.capturesOffloaded++;
+      stats.offloadEvidence = sampledBad + " of the first " + sampled + " TCP segments wrong";
+    }
     List<Held> replay = held;
     held = null;
     for (Held h : replay) {

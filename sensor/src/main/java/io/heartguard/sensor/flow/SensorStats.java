@@ -22,8 +22,11 @@ public final class SensorStats {
   public long fragmentsDropped;
   /** Datagrams dropped whole because their fragments overlapped, or overlaps settled by the policy. */
   public long fragmentOverlaps;
-  /** How checksums were treated: "on", "off", or what the automatic mode decided and why. */
+  /** The checksum mode, and in the automatic mode what it decided for how many captures, and why. */
   public String checksums = "auto";
+  public long capturesChecked;
+  public long capturesOffloaded;
+  public String offloadEvidence;
   /** Packets dropped for a wrong IPv4 header or TCP checksum. */
   public long badChecksums;
   public long tcpSegments;
@@ -85,13 +88,18 @@ public final class SensorStats {
     s.append(String.format("  records: %d, heartbeats: %d; resynchronised %d times, %d bytes not read as records%n",
         records, heartbeats, resyncs, skippedBytes));
     s.append(String.format("  tcp: %d segments, %d out of order, %d bytes retransmitted, %d gaps (%d bytes);"
-            + " udp: %d datagrams; ip fragments: %d (%d datagrams rebuilt, %d dropped, %d overlaps)%n", tcpSegments,
-        outOfOrderSegments, retransmittedBytes, gaps, gapBytes, udpDatagrams, fragments, fragmentsReassembled,
-        fragmentsDropped, fragmentOverlaps));
-    s.append(String.format("  as the receiver sees it: %d overlapping bytes settled by the %s policy, %d segments"
-            + " out of window, %d resets ignored, %d 5-tuples reused%n", overlappingBytes, osPolicy,
-        outOfWindowSegments, resetsIgnored, connectionsReused));
-    s.append(String.format("  checksums: %s; %d packets dropped for a wrong checksum%n", checksums, badChecksums));
+            + " udp: %d datagrams%n", tcpSegments, outOfOrderSegments, retransmittedBytes, gaps, gapBytes,
+        udpDatagrams));
+    s.append(String.format("  as the receiver (%s): %d overlapping bytes settled, %d segments out of window,"
+            + " %d resets ignored, %d 5-tuples reused%n", osPolicy, overlappingBytes, outOfWindowSegments,
+        resetsIgnored, connectionsReused));
+    s.append(String.format("  ip fragments: %d (%d datagrams rebuilt, %d dropped, %d overlapping)%n", fragments,
+        fragmentsReassembled, fragmentsDropped, fragmentOverlaps));
+    String decided = !checksums.equals("auto") ? checksums
+        : capturesOffloaded == 0 ? "auto, checked"
+        : String.format("auto, checked in %d of %d captures; not in those with checksum offload (%s)",
+            capturesChecked, capturesChecked + capturesOffloaded, offloadEvidence);
+    s.append(String.format("  checksums: %s; %d packets dropped for a wrong checksum%n", decided, badChecksums));
     if (nonIp + malformed + truncatedPackets > 0) {
       s.append(String.format("  skipped: %d non-IP, %d malformed, %d truncated packets%n", nonIp, malformed,
           truncatedPackets));
