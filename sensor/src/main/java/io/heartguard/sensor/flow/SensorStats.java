@@ -97,8 +97,8 @@ public final class SensorStats {
         fragmentsReassembled, fragmentsDropped, fragmentOverlaps));
     String decided = !checksums.equals("auto") ? checksums
         : capturesOffloaded == 0 ? "auto, checked"
-        : String.format("auto, checked in %d of %d captures; not in those with checksum offload (%s)",
-            capturesChecked, capturesChecked + capturesOffloaded, offloadEvidence);
+        : String.format("auto, not checked in %d of %d captures (offload: %s)", capturesOffloaded,
+            capturesChecked + capturesOffloaded, offloadEvidence);
     s.append(String.format("  checksums: %s; %d packets dropped for a wrong checksum%n", decided, badChecksums));
     if (nonIp + malformed + truncatedPackets > 0) {
       s.append(String.format("  skipped: %d non-IP, %d malformed, %d truncated packets%n", nonIp, malformed,
