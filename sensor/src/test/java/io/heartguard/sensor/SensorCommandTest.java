@@ -84,8 +84,8 @@ class SensorCommandTest {
     assertThat(run(new byte[0], "-r", Captures.pcaps().resolve("tls1.2.pcap").toString(), "--os-policy", "bsd",
         "--checksums", "on")).isEqualTo(SensorCommand.NOTHING_FOUND);
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("  as the receiver (bsd): 0 overlapping bytes settled, 0 segments out of window, 0 resets ignored,"
-            + " 0 5-tuples reused\n")
+        .contains("  as the receiver (bsd): 0 overlapping bytes settled, 0 segments out of window, 0 with old"
+            + " timestamps, 0 resets ignored, 0 5-tuples reused\n")
         .contains("  checksums: on; 0 packets dropped for a wrong checksum\n");
   }
 

@@ -74,10 +74,11 @@ public final class FlowTable {
 
   /**
    * One TCP segment. {@code window} is the raw 16-bit field; {@code windowScale} the SYN's window scale option, or
-   * -1 (none, or not a SYN).
+   * -1 (none, or not a SYN); {@code timestamp} the timestamp option's TSval, or -1 without one.
    */
   void onTcp(long srcHigh, long srcLow, int srcPort, long dstHigh, long dstLow, int dstPort, int seq, int ack,
-      int flags, int window, int windowScale, byte[] data, int offset, int length, int missingTail, long ts) {
+      int flags, int window, int windowScale, long timestamp, byte[] data, int offset, int length, int missingTail,
+      long ts) {
     stats.tcpSegments++;
     sweep(ts);
     boolean srcIsA = isFirst(srcHigh, srcLow, srcPort, dstHigh, dstLow, dstPort);
@@ -109,7 +110,7 @@ public final class FlowTable {
     TcpDirection sender = flow.tcp[direction.ordinal()];
     TcpDirection receiver = flow.tcp[1 - direction.ordinal()];
     if (syn) {
-      sender.onSyn(seq, windowScale);
+      sender.onSyn(seq, windowScale, timestamp);
     }
     if (acks) {
       // RFC 7323 section 2.2: the window in a SYN is never scaled.
@@ -123,7 +124,8 @@ public final class FlowTable {
       }
       return;
     }
-    if (!syn) {
+    boolean timestampsAgreed = sender.offeredTimestamps && receiver.offeredTimestamps;
+    if (!syn && sender.passesPaws(timestamp, timestampsAgreed, seq)) {
       sender.onSegment(seq, (flags & TCP_FIN) != 0, data, offset, length, missingTail, ts);
     }
     if (flow.tcp[0].finSeen && flow.tcp[1].finSeen) {

@@ -322,9 +322,10 @@ public final class PacketDecoder implements PacketSink {
         return;
       }
       int flags = b[p + 13] & 0xff;
+      long timestamp = dataOffset > 20 ? timestamp(b, p, p + dataOffset) : -1;
       flows.onTcp(srcHigh, srcLow, uint16(b, p), dstHigh, dstLow, uint16(b, p + 2), int32(b, p + 4),
           int32(b, p + 8), flags, uint16(b, p + 14), (flags & TCP_SYN) != 0 ? windowScale(b, p, p + dataOffset) : -1,
-          b, p + dataOffset, end - p - dataOffset, missingTail, ts);
+          timestamp, b, p + dataOffset, end - p - dataOffset, missingTail, ts);
     } else if (protocol == UDP) {
       if (end - p < 8) {
         tally.truncatedPackets++;
@@ -351,27 +352,38 @@ public final class PacketDecoder implements PacketSink {
 
   /** The window scale option (RFC 7323 section 2.2) of a SYN, or -1 without one. */
   private static int windowScale(byte[] b, int from, int headerEnd) {
-    int i = from + 20;
+    int at = option(b, from + 20, headerEnd, 3, 3);
+    return at < 0 ? -1 : Math.min(b[at + 2] & 0xff, 14); // RFC 7323 section 2.3: larger shifts are taken as 14
+  }
+
+  /** The timestamp option's TSval (RFC 7323 section 3.2), unsigned, or -1 without one. */
+  private static long timestamp(byte[] b, int from, int headerEnd) {
+    int at = option(b, from + 20, headerEnd, 8, 10);
+    return at < 0 ? -1 : int32(b, at + 2) & 0xffff_ffffL;
+  }
+
+  /** Where the TCP option {@code kind} of {@code length} bytes starts among the options, or -1. */
+  private static int option(byte[] b, int i, int headerEnd, int kind, int length) {
     while (i < headerEnd) {
-      int kind = b[i] & 0xff;
-      if (kind == 0) {
+      int k = b[i] & 0xff;
+      if (k == 0) {
         break; // end of option list
       }
-      if (kind == 1) {
+      if (k == 1) {
         i++; // no-operation
         continue;
       }
       if (i + 1 >= headerEnd) {
         break;
       }
-      int length = b[i + 1] & 0xff;
-      if (length < 2 || i + length > headerEnd) {
+      int l = b[i + 1] & 0xff;
+      if (l < 2 || i + l > headerEnd) {
         break;
       }
-      if (kind == 3 && length == 3) {
-        return Math.min(b[i + 2] & 0xff, 14); // RFC 7323 section 2.3: larger shifts are taken as 14
+      if (k == kind && l == length) {
+        return i;
       }
-      i += length;
+      i += l;
     }
     return -1;
   }

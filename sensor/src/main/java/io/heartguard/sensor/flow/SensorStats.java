@@ -38,6 +38,8 @@ public final class SensorStats {
   public long overlappingBytes;
   public long outOfWindowSegments;
   public long resetsIgnored;
+  /** Segments dropped by PAWS: a timestamp older than the last one taken (RFC 7323 section 5). */
+  public long oldTimestamps;
   /** New connections started by a SYN on a 5-tuple already in the table. */
   public long connectionsReused;
   public long flowsCreated;
@@ -91,8 +93,8 @@ public final class SensorStats {
             + " udp: %d datagrams%n", tcpSegments, outOfOrderSegments, retransmittedBytes, gaps, gapBytes,
         udpDatagrams));
     s.append(String.format("  as the receiver (%s): %d overlapping bytes settled, %d segments out of window,"
-            + " %d resets ignored, %d 5-tuples reused%n", osPolicy, overlappingBytes, outOfWindowSegments,
-        resetsIgnored, connectionsReused));
+            + " %d with old timestamps, %d resets ignored, %d 5-tuples reused%n", osPolicy, overlappingBytes,
+        outOfWindowSegments, oldTimestamps, resetsIgnored, connectionsReused));
     s.append(String.format("  ip fragments: %d (%d datagrams rebuilt, %d dropped, %d overlapping)%n", fragments,
         fragmentsReassembled, fragmentsDropped, fragmentOverlaps));
     String decided = !checksums.equals("auto") ? checksums

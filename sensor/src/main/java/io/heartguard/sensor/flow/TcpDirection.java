@@ -63,6 +63,10 @@ final class TcpDirection {
   private int windowRightEdge;
   /** One past the highest sequence number this side was seen sending: its SND.NXT as far as the capture knows. */
   private int sentEnd;
+  /** TS.Recent (RFC 7323 section 4.3), once known; and whether this side's SYN offered timestamps. */
+  private boolean timestampKnown;
+  private int recentTimestamp;
+  boolean offeredTimestamps;
   private boolean finPending;
   private int finSeq;
   /** A FIN was taken in order: this direction is over. */
@@ -92,11 +96,12 @@ final class TcpDirection {
   }
 
   /** This direction's SYN. Data on it is not read: without TCP Fast Open, Linux does not queue it. */
-  void onSyn(int seq, int windowScale) {
+  void onSyn(int seq, int windowScale, long timestamp) {
     if (synSeen) {
       return; // a retransmission, or a second SYN the receiver answers with a challenge ACK (RFC 5961 section 4)
     }
     synSeen = true;
+    offeredTimestamps = timestamp >= 0;
     isn = seq;
     announcedScale = windowScale < 0 ? NO_SCALE : windowScale;
     if (delivered == 0 && pending.isEmpty()) {
@@ -139,6 +144,27 @@ final class TcpDirection {
     return distance >= 0 && (windowKnown ? seq - windowRightEdge < 0 : distance < MAX_WINDOW);
   }
 
+  /**
+   * PAWS (RFC 7323 section 5.3, Linux tcp_paws_discard): with timestamps agreed in both SYNs, a segment whose
+   * timestamp is older than the last one taken in order is dropped. {@code timestamp} is TSval, or -1 without one.
+   * Returns whether the segment passes.
+   */
+  boolean passesPaws(long timestamp, boolean agreed, int seq) {
+    if (!agreed || timestamp < 0) {
+      return true;
+    }
+    int tsVal = (int) timestamp;
+    if (timestampKnown && recentTimestamp - tsVal > 1) { // TCP_PAWS_WINDOW is 1
+      stats.oldTimestamps++;
+      return false;
+    }
+    if (seq - nextSeq <= 0 && (!timestampKnown || tsVal - recentTimestamp >= 0)) {
+      recentTimestamp = tsVal; // tcp_replace_ts_recent: from segments that start at or before RCV.NXT
+      timestampKnown = true;
+    }
+    return true;
+  }
+
   /** A segment: {@code length} payload bytes at {@code offset}, and {@code missingTail} more the capture cut off. */
   void onSegment(int seq, boolean fin, byte[] data, int offset, int length, int missingTail, long ts) {
     if (!initialized) {
@@ -155,9 +181,9 @@ final class TcpDirection {
     if (end - sentEnd > 0) {
       sentEnd = end;
     }
-    if (fin && !finPending) {
+    if (fin && !finPending && seq + total - nextSeq >= 0) {
       finPending = true; // taken when the bytes before it are (Linux queues an early FIN out of order too)
-      finSeq = seq + total;
+      finSeq = seq + total; // a FIN at a place already passed is an old retransmission: ignored
     }
     if (total > 0) {
       if (pending.isEmpty() && seq - nextSeq <= 0) {

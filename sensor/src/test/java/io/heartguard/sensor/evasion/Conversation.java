@@ -45,6 +45,9 @@ final class Conversation {
   int clientSeq;
   int serverSeq;
   long ts = 1_400_000_000L * 1_000_000_000L;
+  /** Whether every segment carries the timestamp option (RFC 7323 section 3), with TSval from this clock. */
+  boolean timestamps;
+  int tsClock = 1_000;
 
   Conversation(boolean ipv6, int clientPort, int clientIsn, int serverIsn) {
     this.client = ipv6 ? CLIENT_V6 : CLIENT_V4;
@@ -117,9 +120,17 @@ final class Conversation {
 
   /** A TCP header and payload, not yet in an IP packet. */
   byte[] tcp(boolean fromClient, int seq, int ack, int flags, int window, byte[] payload) {
+    return tcp(fromClient, seq, ack, flags, window, payload, timestamps ? tsClock++ : -1);
+  }
+
+  /** The same with this TSval in a timestamp option, or none when {@code tsVal} is -1. */
+  byte[] tcp(boolean fromClient, int seq, int ack, int flags, int window, byte[] payload, int tsVal) {
+    // NOP, NOP, timestamp (kind 8, length 10, TSval, TSecr): the layout Linux sends.
+    byte[] options = tsVal == -1 ? new byte[0]
+        : java.nio.ByteBuffer.allocate(12).put(new byte[] {1, 1, 8, 10}).putInt(tsVal).putInt(0).array();
     return fromClient
-        ? Frames.tcp(client, server, clientPort, serverPort, seq, ack, flags, window, new byte[0], payload)
-        : Frames.tcp(server, client, serverPort, clientPort, seq, ack, flags, window, new byte[0], payload);
+        ? Frames.tcp(client, server, clientPort, serverPort, seq, ack, flags, window, options, payload)
+        : Frames.tcp(server, client, serverPort, clientPort, seq, ack, flags, window, options, payload);
   }
 
   /** A transport payload in one IP packet of its own. */

@@ -272,6 +272,31 @@ class SensorEvasionTest {
     assertThat(run.sensor().stats().outOfWindowSegments).isEqualTo(1);
   }
 
+  @Test
+  void copyWithAnOldTimestamp() throws Exception {
+    // Both SYNs offer timestamps; a harmless copy of the attack comes first, in order, but with a TSval older than
+    // the last one the server took: PAWS drops it (RFC 7323 section 5.3), and the server reads the attack after it.
+    Conversation c = new Conversation(40027);
+    c.timestamps = true;
+    c.handshake().hellos();
+    c.ip(true, c.tcp(true, c.clientSeq, c.serverSeq, Frames.PSH | Frames.ACK, 65535, HARMLESS, 5));
+    c.fromClient(ATTACK).close();
+    Run run = run(c.pcap());
+    assertThat(run.alerts()).containsExactly(ATTACK_ALERT);
+    assertThat(run.sensor().stats().oldTimestamps).isEqualTo(1);
+  }
+
+  @Test
+  void withoutTimestampsInTheSynsNoSegmentIsOld() throws Exception {
+    // Timestamps on data segments only: they were not agreed, and Linux does not check them.
+    Conversation c = new Conversation(40028).handshake();
+    c.timestamps = true;
+    c.hellos();
+    c.ip(true, c.tcp(true, c.clientSeq, c.serverSeq, Frames.PSH | Frames.ACK, 65535, HARMLESS, 5));
+    c.fromClient(ATTACK).close();
+    assertThat(run(c.pcap()).alerts()).isEmpty();
+  }
+
   // ---- Checksums ----------------------------------------------------------------------------------------------------
 
   /** A harmless copy of the attack's bytes, at its sequence number but with a wrong checksum, goes first. */
