@@ -111,6 +111,8 @@ public final class FlowTable {
     TcpDirection receiver = flow.tcp[1 - direction.ordinal()];
     if (syn) {
       sender.onSyn(seq, windowScale, timestamp);
+    } else if (!rst && !sender.passesPaws(timestamp, sender.offeredTimestamps && receiver.offeredTimestamps, seq)) {
+      return; // dropped whole, its ACK too (tcp_validate_incoming); a reset passes PAWS in any case
     }
     if (acks) {
       // RFC 7323 section 2.2: the window in a SYN is never scaled.
@@ -124,8 +126,7 @@ public final class FlowTable {
       }
       return;
     }
-    boolean timestampsAgreed = sender.offeredTimestamps && receiver.offeredTimestamps;
-    if (!syn && sender.passesPaws(timestamp, timestampsAgreed, seq)) {
+    if (!syn) {
       sender.onSegment(seq, (flags & TCP_FIN) != 0, data, offset, length, missingTail, ts);
     }
     if (flow.tcp[0].finSeen && flow.tcp[1].finSeen) {

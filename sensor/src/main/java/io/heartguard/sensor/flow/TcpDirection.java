@@ -63,9 +63,11 @@ final class TcpDirection {
   private int windowRightEdge;
   /** One past the highest sequence number this side was seen sending: its SND.NXT as far as the capture knows. */
   private int sentEnd;
-  /** TS.Recent (RFC 7323 section 4.3), once known; and whether this side's SYN offered timestamps. */
-  private boolean timestampKnown;
+  /** TS.Recent (RFC 7323 section 4.3), from the SYN on; and whether this side's SYN offered timestamps. */
   private int recentTimestamp;
+  /** The last plausible ACK the receiver sent: its RCV.WUP. */
+  private boolean receiverAckKnown;
+  private int receiverAck;
   boolean offeredTimestamps;
   private boolean finPending;
   private int finSeq;
@@ -102,6 +104,9 @@ final class TcpDirection {
     }
     synSeen = true;
     offeredTimestamps = timestamp >= 0;
+    if (offeredTimestamps) {
+      recentTimestamp = (int) timestamp; // Linux takes TS.Recent from the SYN (tcp_rcv_synsent_state_process)
+    }
     isn = seq;
     announcedScale = windowScale < 0 ? NO_SCALE : windowScale;
     if (delivered == 0 && pending.isEmpty()) {
@@ -123,6 +128,8 @@ final class TcpDirection {
     if (!plausible) {
       return;
     }
+    receiverAckKnown = true;
+    receiverAck = ack;
     int edge = ack + (int) Math.min(window, MAX_WINDOW);
     if (!windowKnown || edge - windowRightEdge > 0) {
       windowKnown = true; // RFC 9293 section 3.8.6.2.2: a receiver does not shrink its window; keep the furthest
@@ -146,21 +153,22 @@ final class TcpDirection {
 
   /**
    * PAWS (RFC 7323 section 5.3, Linux tcp_paws_discard): with timestamps agreed in both SYNs, a segment whose
-   * timestamp is older than the last one taken in order is dropped. {@code timestamp} is TSval, or -1 without one.
-   * Returns whether the segment passes.
+   * timestamp is older than TS.Recent is dropped. {@code timestamp} is TSval, or -1 without one. Returns whether
+   * the segment passes.
    */
   boolean passesPaws(long timestamp, boolean agreed, int seq) {
     if (!agreed || timestamp < 0) {
       return true;
     }
     int tsVal = (int) timestamp;
-    if (timestampKnown && recentTimestamp - tsVal > 1) { // TCP_PAWS_WINDOW is 1
+    if (recentTimestamp != 0 && recentTimestamp - tsVal > 1) { // TCP_PAWS_WINDOW is 1; TS.Recent 0 is unset
       stats.oldTimestamps++;
       return false;
     }
-    if (seq - nextSeq <= 0 && (!timestampKnown || tsVal - recentTimestamp >= 0)) {
-      recentTimestamp = tsVal; // tcp_replace_ts_recent: from segments that start at or before RCV.NXT
-      timestampKnown = true;
+    // tcp_replace_ts_recent: only a newer TSval on a segment that starts at or before the last ACK the receiver
+    // sent (RCV.WUP), so that no segment ahead of it can move TS.Recent.
+    if (tsVal - recentTimestamp >= 0 && receiverAckKnown && seq - receiverAck <= 0) {
+      recentTimestamp = tsVal;
     }
     return true;
   }

@@ -287,6 +287,24 @@ class SensorEvasionTest {
   }
 
   @Test
+  void aTimestampAheadOfTheLastAckDoesNotMakeTheAttackOld() throws Exception {
+    // An empty segment past data the server has not acknowledged yet carries a TSval far ahead. Linux keeps
+    // TS.Recent only from segments at or before its last ACK (tcp_replace_ts_recent), so the attack after it,
+    // with an ordinary TSval, is not old.
+    byte[] applicationData = HexFormat.of().parseHex("1703020010" + "00".repeat(16));
+    Conversation c = new Conversation(40029);
+    c.timestamps = true;
+    c.handshake().hellos();
+    c.segment(true, c.clientSeq, c.serverSeq, Frames.PSH | Frames.ACK, applicationData);
+    c.clientSeq += applicationData.length;
+    c.ip(true, c.tcp(true, c.clientSeq, c.serverSeq, Frames.ACK, 65535, new byte[0], 2_000_000_000));
+    c.fromClient(ATTACK).close();
+    Run run = run(c.pcap());
+    assertThat(run.alerts()).containsExactly(ATTACK_ALERT);
+    assertThat(run.sensor().stats().oldTimestamps).isZero();
+  }
+
+  @Test
   void withoutTimestampsInTheSynsNoSegmentIsOld() throws Exception {
     // Timestamps on data segments only: they were not agreed, and Linux does not check them.
     Conversation c = new Conversation(40028).handshake();
