@@ -21,7 +21,15 @@ final class FragmentReassembler {
   /** RFC 8200 section 4.5 gives up after 60 seconds; so do we. */
   static final long TIMEOUT_NANOS = 60_000_000_000L;
 
+  /**
+   * What identifies a datagram's fragments: addresses, identification, and for IPv4 the protocol (RFC 791 section
+   * 3.2). IPv6 leaves the protocol out (RFC 8200 section 4.5): fragments may disagree on it, and the first one's
+   * counts, so {@code protocol} is 0 there.
+   */
   record Key(long srcHigh, long srcLow, long dstHigh, long dstLow, long id, int protocol) {}
+
+  /** A rebuilt datagram's payload, and the protocol (or IPv6 next header) its first fragment names. */
+  record Datagram(byte[] payload, int protocol) {}
 
   private static final class Pending {
     byte[] data = new byte[2048];
@@ -31,6 +39,7 @@ final class FragmentReassembler {
     int length;
     boolean lastIn;
     long firstSeen;
+    int protocol = -1;
   }
 
   private final Map<Key, Pending> pending = new LinkedHashMap<>();
@@ -43,10 +52,11 @@ final class FragmentReassembler {
   }
 
   /**
-   * Adds a fragment's payload at {@code fragmentOffset}; returns the whole payload once every piece is in, else null.
-   * {@code ipv6} selects RFC 8200 rules over RFC 791 ones.
+   * Adds a fragment's payload at {@code fragmentOffset}; returns the whole datagram once every piece is in, else
+   * null. {@code ipv6} selects RFC 8200 rules over RFC 791 ones; {@code protocol} is what this fragment names.
    */
-  byte[] add(Key key, boolean ipv6, int fragmentOffset, boolean last, byte[] b, int off, int len, long ts) {
+  Datagram add(Key key, int protocol, boolean ipv6, int fragmentOffset, boolean last, byte[] b, int off, int len,
+      long ts) {
     stats.fragments++;
     expire(ts);
     int end = fragmentOffset + len;
@@ -111,6 +121,9 @@ final class FragmentReassembler {
     if (coveredUnits > 0) {
       stats.fragmentOverlaps++;
     }
+    if (fragmentOffset == 0) {
+      p.protocol = protocol; // RFC 8200 section 4.5: only the offset-zero fragment's Next Header is used
+    }
     boolean lastWins = policy == OsPolicy.LAST;
     for (int unit = firstUnit; unit < endUnit; unit++) {
       if (lastWins || !isCovered(p, unit)) {
@@ -130,7 +143,7 @@ final class FragmentReassembler {
     }
     pending.remove(key);
     stats.fragmentsReassembled++;
-    return Arrays.copyOf(p.data, p.length);
+    return new Datagram(Arrays.copyOf(p.data, p.length), p.protocol);
   }
 
   private static boolean isCovered(Pending p, int unit) {

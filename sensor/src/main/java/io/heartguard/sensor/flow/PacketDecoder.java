@@ -191,9 +191,10 @@ public final class PacketDecoder implements PacketSink {
         return;
       }
       FragmentReassembler.Key key = new FragmentReassembler.Key(0, srcLow, 0, dstLow, uint16(b, ip + 4), protocol);
-      byte[] whole = fragments.add(key, false, fragmentOffset, !moreFragments, b, payload, ipEnd - payload, ts);
+      FragmentReassembler.Datagram whole = fragments.add(key, protocol, false, fragmentOffset, !moreFragments, b,
+          payload, ipEnd - payload, ts);
       if (whole != null) {
-        transport(protocol, false, 0, srcLow, 0, dstLow, whole, 0, whole.length, 0, false, ts);
+        transport(protocol, false, 0, srcLow, 0, dstLow, whole.payload(), 0, whole.payload().length, 0, false, ts);
       }
       return;
     }
@@ -266,12 +267,12 @@ public final class PacketDecoder implements PacketSink {
           }
           long id = ((b[p - 4] & 0xffL) << 24) | ((b[p - 3] & 0xffL) << 16) | ((b[p - 2] & 0xffL) << 8)
               | (b[p - 1] & 0xffL);
-          FragmentReassembler.Key key = new FragmentReassembler.Key(srcHigh, srcLow, dstHigh, dstLow, id,
-              fragmentNext);
-          byte[] whole = fragments.add(key, true, fragmentOffset, !moreFragments, b, p, ipEnd - p, ts);
+          FragmentReassembler.Key key = new FragmentReassembler.Key(srcHigh, srcLow, dstHigh, dstLow, id, 0);
+          FragmentReassembler.Datagram whole = fragments.add(key, fragmentNext, true, fragmentOffset, !moreFragments,
+              b, p, ipEnd - p, ts);
           if (whole != null) {
-            extensionHeaders(fragmentNext, srcHigh, srcLow, dstHigh, dstLow, whole, 0, whole.length, 0, false,
-                true, ts);
+            extensionHeaders(whole.protocol(), srcHigh, srcLow, dstHigh, dstLow, whole.payload(), 0,
+                whole.payload().length, 0, false, true, ts);
           }
           return;
         }

@@ -392,7 +392,8 @@ class SensorEvasionTest {
   @Test
   void ipv6FragmentsWithExtensionHeaders() throws Exception {
     // Hop-by-hop and destination options before the fragment header, destination options after it, inside the
-    // fragmentable part (RFC 8200 section 4.5): rebuilt, the attack segment is found behind them.
+    // fragmentable part (RFC 8200 section 4.5): rebuilt, the attack segment is found behind them. The second
+    // fragment names another Next Header (UDP); only the first fragment's counts.
     Conversation c = new Conversation(true, 40025, 0x1000_0000, 0x7000_0000).handshake().hellos();
     byte[] attack = c.tcp(true, c.clientSeq, c.serverSeq, Frames.PSH | Frames.ACK, 65535, ATTACK);
     byte[] fragmentable = ByteBuffer.allocate(8 + attack.length).put(Frames.extensionHeader(Frames.TCP, 1))
@@ -402,7 +403,7 @@ class SensorEvasionTest {
     for (int offset : new int[] {0, 24}) {
       int end = offset == 0 ? 24 : fragmentable.length;
       byte[] payload = ByteBuffer.allocate(16 + 8 + end - offset).put(unfragmentable)
-          .put(Frames.fragmentHeader(60, offset, offset == 0, 0x12345678))
+          .put(Frames.fragmentHeader(offset == 0 ? 60 : 17, offset, offset == 0, 0x12345678))
           .put(fragmentable, offset, end - offset).array();
       c.frame(Frames.ethernet(Frames.ipv6(c.client, c.server, 0, payload)));
     }
