@@ -13,11 +13,11 @@ import java.util.List;
  * short is used as far as it goes, and the flow is told what is missing.
  *
  * <p>Checksums: a receiver drops an IPv4 header or TCP segment whose checksum is wrong (Linux ip_rcv_core,
- * tcp_v4_rcv), so with checking on, the sensor drops them too. In {@link ChecksumMode#AUTO} the first
- * {@link #SAMPLE_SEGMENTS} TCP segments are held back and checked; when more than one in
- * {@link #OFFLOAD_RATIO} is wrong, the capture was taken where checksum offload leaves them unfilled and checking
- * is turned off (Suricata's checksum-checks: auto uses the same 10% of its first 1000 packets); then the held
- * packets are decoded.
+ * tcp_v4_rcv), so with checking on, the sensor drops them too. In {@link ChecksumMode#AUTO} each capture's first
+ * {@link #SAMPLE_SEGMENTS} TCP segments (or {@link #MAX_SAMPLE_NANOS} of capture time) are held back and checked;
+ * when more than one in {@link #OFFLOAD_RATIO} is wrong, the capture was taken where checksum offload leaves them
+ * unfilled, and checking is turned off for it (Suricata's checksum-checks: auto uses the same 10% of its first 1000
+ * packets). Then the held packets are decoded.
  */
 public final class PacketDecoder implements PacketSink {
   private static final int TCP = 6;
@@ -27,6 +27,8 @@ public final class PacketDecoder implements PacketSink {
   static final int OFFLOAD_RATIO = 10;
   /** Held back while sampling at most this many bytes: a capture of jumbo frames decides early. */
   private static final long MAX_HELD_BYTES = 16L << 20;
+  /** And at most this long in capture time, so that a quiet live feed still gets its alerts soon. */
+  static final long MAX_SAMPLE_NANOS = 10_000_000_000L;
 
   private record Held(int linkType, byte[] data, long ts) {}
 
@@ -41,6 +43,7 @@ public final class PacketDecoder implements PacketSink {
   private boolean sampling;
   private List<Held> held = new ArrayList<>();
   private long heldBytes;
+  private long sampleStart;
   private int sampled;
   private int sampledBad;
 
@@ -96,6 +99,9 @@ public final class PacketDecoder implements PacketSink {
 
   private void sample(int linkType, byte[] data, int offset, int capturedLength, long ts) {
     byte[] copy = Arrays.copyOfRange(data, offset, offset + capturedLength);
+    if (held.isEmpty()) {
+      sampleStart = ts;
+    }
     held.add(new Held(linkType, copy, ts));
     heldBytes += capturedLength;
     tally = scratch;
@@ -104,7 +110,7 @@ public final class PacketDecoder implements PacketSink {
     } finally {
       tally = stats;
     }
-    if (sampled >= SAMPLE_SEGMENTS || heldBytes > MAX_HELD_BYTES) {
+    if (sampled >= SAMPLE_SEGMENTS || heldBytes > MAX_HELD_BYTES || ts - sampleStart > MAX_SAMPLE_NANOS) {
       decideAndReplay();
     }
   }
