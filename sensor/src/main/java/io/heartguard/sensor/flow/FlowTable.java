@@ -374,10 +374,14 @@ public final class FlowTable {
     if (flow.closed || flow.tier == TIER_RECORDS_BOTH_WAYS) {
       return;
     }
-    int tier = flow.monitor.records(Direction.TO_SERVER) > 0 && flow.monitor.records(Direction.TO_CLIENT) > 0
-        ? TIER_RECORDS_BOTH_WAYS
-        : flow.tier == TIER_PAYLOAD || flow.accountedBytes > Flow.OVERHEAD_BYTES || flow.tcp == null
-            || flow.tcp[0].delivered() + flow.tcp[1].delivered() > 0 ? TIER_PAYLOAD : TIER_NO_PAYLOAD;
+    int tier;
+    if (flow.monitor.records(Direction.TO_SERVER) > 0 && flow.monitor.records(Direction.TO_CLIENT) > 0) {
+      tier = TIER_RECORDS_BOTH_WAYS;
+    } else if (flow.tcp == null || flow.tcp[0].carriedPayload() || flow.tcp[1].carriedPayload()) {
+      tier = TIER_PAYLOAD;
+    } else {
+      tier = TIER_NO_PAYLOAD;
+    }
     if (tier != flow.tier) {
       moveToTier(flow, tier);
     }

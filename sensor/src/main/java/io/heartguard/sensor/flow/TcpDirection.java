@@ -92,9 +92,9 @@ final class TcpDirection {
     return nextSeq;
   }
 
-  /** Bytes handed to the record reader so far. */
-  long delivered() {
-    return delivered;
+  /** Whether any payload was taken, in order or waiting. */
+  boolean carriedPayload() {
+    return delivered > 0 || !pending.isEmpty();
   }
 
   /** This direction's SYN. Data on it is not read: without TCP Fast Open, Linux does not queue it. */
