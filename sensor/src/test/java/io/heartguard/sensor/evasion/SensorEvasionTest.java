@@ -105,6 +105,18 @@ class SensorEvasionTest {
   }
 
   @Test
+  void synInsideAnOpenConnection() throws Exception {
+    // A SYN with another sequence number in the middle of the connection: Linux answers with a challenge ACK and
+    // changes nothing (RFC 5961 section 4), so the attack at the old numbers is read.
+    Conversation c = new Conversation(40030).handshake().hellos();
+    c.segment(true, c.clientSeq + 1000, 0, Frames.SYN, new byte[0]);
+    c.fromClient(ATTACK).close();
+    Run run = run(c.pcap());
+    assertThat(run.alerts()).containsExactly(ATTACK_ALERT);
+    assertThat(run.sensor().stats().connectionsReused).isZero();
+  }
+
+  @Test
   void fiveTupleReusedAfterRst() throws Exception {
     Conversation refused = new Conversation(false, 40005, 0x1000_0000, 0);
     refused.segment(true, 0x1000_0000, 0, Frames.SYN, new byte[0]);
