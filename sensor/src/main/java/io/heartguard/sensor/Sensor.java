@@ -5,7 +5,9 @@ import io.heartguard.detect.AlertSink;
 import io.heartguard.sensor.capture.CaptureException;
 import io.heartguard.sensor.capture.CaptureReader;
 import io.heartguard.sensor.capture.PacketSink;
+import io.heartguard.sensor.flow.ChecksumMode;
 import io.heartguard.sensor.flow.FlowTable;
+import io.heartguard.sensor.flow.OsPolicy;
 import io.heartguard.sensor.flow.PacketDecoder;
 import io.heartguard.sensor.flow.SensorStats;
 import java.io.InputStream;
@@ -24,43 +26,60 @@ public final class Sensor {
   private final SensorStats stats = new SensorStats();
   private final FlowTable flows;
   private final PacketSink packets;
+  private final PacketDecoder decoder;
 
   public Sensor(AlertSink alerts) {
     this(alerts, false, DEFAULT_MAX_FLOWS, DEFAULT_TIMEOUT_NANOS, DEFAULT_MEMORY_CAP_BYTES);
   }
 
   public Sensor(AlertSink alerts, boolean keepLeakedBytes, int maxFlows, long timeoutNanos, long memoryCapBytes) {
+    this(alerts, keepLeakedBytes, maxFlows, timeoutNanos, memoryCapBytes, OsPolicy.LINUX, ChecksumMode.AUTO);
+  }
+
+  /**
+   * {@code policy}: whose reassembly to follow where copies overlap; {@code checksums}: whether packets with wrong
+   * checksums are dropped.
+   */
+  public Sensor(AlertSink alerts, boolean keepLeakedBytes, int maxFlows, long timeoutNanos, long memoryCapBytes,
+      OsPolicy policy, ChecksumMode checksums) {
     AlertSink counting = alert -> {
       stats.alertsByRule.merge(alert.rule(), 1L, Long::sum);
       alerts.onAlert(alert);
     };
-    this.flows = new FlowTable(stats, counting, keepLeakedBytes, maxFlows, timeoutNanos, memoryCapBytes);
-    PacketDecoder decoder = new PacketDecoder(flows, stats);
+    this.flows = new FlowTable(stats, counting, keepLeakedBytes, maxFlows, timeoutNanos, memoryCapBytes, policy);
+    stats.osPolicy = policy.cliName();
+    this.decoder = new PacketDecoder(flows, stats, policy, checksums);
     this.packets = (linkType, data, offset, captured, original, ts) -> {
       try {
         decoder.onPacket(linkType, data, offset, captured, original, ts);
       } catch (RuntimeException e) {
-        // A bug of ours must not end the run: skip the packet, count it, say so in the summary.
-        stats.internalErrors++;
-        if (stats.firstInternalError == null) {
-          stats.firstInternalError = e.toString();
-        }
+        stats.internalError(e); // a bug of ours must not end the run: skip the packet, say so in the summary
       }
     };
   }
 
   /** Reads one capture (pcap or pcapng, gzip or not). Throws only when it is not a capture at all. */
   public long read(String source, InputStream in) throws CaptureException {
+    decoder.beginCapture();
     return CaptureReader.read(source, in, packets, stats::problem);
   }
 
   /** Reads one capture file (pcap or pcapng, gzip or not), memory-mapped when it can be. */
   public long read(Path file) throws CaptureException {
+    decoder.beginCapture();
     return CaptureReader.read(file, packets, stats::problem);
   }
 
-  /** Closes every flow still open, which hands over records cut short at the end of the capture. */
+  /**
+   * Decodes packets still held back to decide on checksums, then closes every flow still open, which hands over
+   * records cut short at the end of the capture.
+   */
   public void finish() {
+    try {
+      decoder.finish();
+    } catch (RuntimeException e) {
+      stats.internalError(e);
+    }
     flows.closeAll();
   }
 

@@ -6,6 +6,8 @@ import io.heartguard.detect.EveJsonWriter;
 import io.heartguard.detect.LeakRedactor;
 import io.heartguard.evidence.LeakFile;
 import io.heartguard.sensor.capture.CaptureException;
+import io.heartguard.sensor.flow.ChecksumMode;
+import io.heartguard.sensor.flow.OsPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -61,6 +63,16 @@ public final class SensorCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   int maxMemoryMb = (int) (Sensor.DEFAULT_MEMORY_CAP_BYTES >> 20);
 
+  @Option(names = "--os-policy", paramLabel = "OS",
+      description = "Reassemble overlapping TCP segments and IPv4 fragments as this receiver does: linux, bsd,"
+          + " windows, first or last (default: ${DEFAULT-VALUE}). See docs/sensor.md.")
+  String osPolicy = "linux";
+
+  @Option(names = "--checksums", paramLabel = "MODE",
+      description = "Drop packets with wrong IPv4 or TCP checksums: on, off, or auto, which turns checking off"
+          + " when the capture's first TCP segments show checksum offload (default: ${DEFAULT-VALUE}).")
+  String checksums = "auto";
+
   @Option(names = "--debug", description = "Say more about problems on stderr.")
   boolean debug;
 
@@ -81,8 +93,12 @@ public final class SensorCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     long timeoutNanos;
+    OsPolicy policy;
+    ChecksumMode checksumMode;
     try {
       timeoutNanos = parseDuration(flowTimeout);
+      policy = OsPolicy.parse(osPolicy);
+      checksumMode = ChecksumMode.parse(checksums);
     } catch (IllegalArgumentException e) {
       return usage(e.getMessage());
     }
@@ -136,7 +152,8 @@ public final class SensorCommand implements Callable<Integer> {
       }
       eve.onAlert(alert.withoutLeakedBytes());
     };
-    Sensor sensor = new Sensor(sink, dumpLeaks != null, maxFlows, timeoutNanos, (long) maxMemoryMb << 20);
+    Sensor sensor = new Sensor(sink, dumpLeaks != null, maxFlows, timeoutNanos, (long) maxMemoryMb << 20, policy,
+        checksumMode);
     try {
       for (String source : sources) {
         try {

@@ -197,4 +197,32 @@ class SensorCommandTest {
     assertThat(run(new byte[0], "-r", dir.toString())).isEqualTo(SensorCommand.INPUT_ERROR);
     assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("heartguard sensor: no files in directory " + dir + "\n");
   }
+
+  @Test
+  void anUnknownOsPolicyOrChecksumModeIsOneLineAndExitTwo() {
+    assertThat(run(new byte[0], "-r", "-", "--os-policy", "solaris")).isEqualTo(SensorCommand.INPUT_ERROR);
+    assertThat(run(new byte[0], "-r", "-", "--checksums", "maybe")).isEqualTo(SensorCommand.INPUT_ERROR);
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo(
+        "heartguard sensor: --os-policy solaris is not one of linux, bsd, windows, first, last\n"
+            + "heartguard sensor: --checksums maybe is not one of auto, on, off\n");
+  }
+
+  @Test
+  void theSummarySaysWhichPolicyAndWhatChecksumsDid() {
+    assertThat(run(new byte[0], "-r", Captures.pcaps().resolve("tls1.2.pcap").toString(), "--os-policy", "bsd",
+        "--checksums", "on")).isEqualTo(SensorCommand.NOTHING_FOUND);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("  as the receiver (bsd): 0 overlapping bytes settled, 0 segments out of window, 0 with old"
+            + " timestamps, 0 resets ignored, 0 5-tuples reused\n")
+        .contains("  checksums: on; 0 packets dropped for a wrong checksum\n");
+  }
+
+  @Test
+  void aCaptureTakenOnTheSendingHostTurnsChecksumsOffAndSaysSo() throws Exception {
+    // heartbleed.pcap was recorded where the sender's checksums were left to the NIC: about half are wrong.
+    byte[] capture = Files.readAllBytes(Captures.pcaps().resolve("heartbleed.pcap"));
+    assertThat(run(capture, "-r", "-")).isEqualTo(SensorCommand.ALERTS);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("  checksums: auto, not checked in 1 of 1 captures"
+        + " (offload: 12 of the first 23 TCP segments wrong); 0 packets dropped for a wrong checksum\n");
+  }
 }

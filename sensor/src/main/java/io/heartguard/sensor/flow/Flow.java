@@ -21,9 +21,13 @@ final class Flow {
   final int bPort;
   final int protocol;
   final int hash;
-  /** Neighbours in the table's least-recently-used list. */
+  /** Neighbours in the table's least-recently-used list of this flow's tier. */
   Flow older;
   Flow newer;
+  /** How much this flow is worth keeping when the table is full ({@link FlowTable}'s tiers). */
+  int tier;
+  /** When this flow was last used, in the table's count of uses. */
+  long lastUse;
   final FlowInfo info;
   /** Null once closed: a closed flow's entry only absorbs late packets, so it keeps none of its buffers. */
   ConnectionMonitor monitor;
@@ -33,11 +37,14 @@ final class Flow {
   TcpDirection[] tcp;
   long lastSeenNanos;
   int accountedBytes;
-  /** Torn down by FIN or RST; the entry stays until it times out so that late packets do not start a new flow. */
+  /**
+   * Torn down by FIN or RST; the entry stays until it times out, counted from the close, so that late packets do not
+   * start a new flow. A SYN starts a new connection in its place.
+   */
   boolean closed;
 
   Flow(long aHigh, long aLow, int aPort, long bHigh, long bLow, int bPort, int protocol, int hash, FlowInfo info,
-      ConnectionMonitor monitor, boolean clientIsA, boolean streamStart, SensorStats stats) {
+      ConnectionMonitor monitor, boolean clientIsA, boolean streamStart, SensorStats stats, OsPolicy policy) {
     this.aHigh = aHigh;
     this.aLow = aLow;
     this.aPort = aPort;
@@ -52,7 +59,7 @@ final class Flow {
     if (info.transport() == FlowInfo.Transport.TCP) {
       tcp = new TcpDirection[2];
       for (Direction d : Direction.values()) {
-        tcp[d.ordinal()] = new TcpDirection(monitor.reader(d, streamStart), stats);
+        tcp[d.ordinal()] = new TcpDirection(monitor.reader(d, streamStart), stats, policy);
       }
     } else {
       tcp = null;
@@ -67,6 +74,16 @@ final class Flow {
 
   Direction direction(boolean senderIsA) {
     return senderIsA == clientIsA ? Direction.TO_SERVER : Direction.TO_CLIENT;
+  }
+
+  /** Whether a SYN was seen either way: the connection's start is known. */
+  boolean synSeen() {
+    return tcp[0].synSeen || tcp[1].synSeen;
+  }
+
+  /** Whether either side sent a FIN the receiver took: the connection is closing. */
+  boolean closing() {
+    return tcp[0].finSeen || tcp[1].finSeen;
   }
 
   int bufferedBytes() {

@@ -20,12 +20,28 @@ public final class SensorStats {
   public long fragments;
   public long fragmentsReassembled;
   public long fragmentsDropped;
+  /** Datagrams dropped whole because their fragments overlapped, or overlaps settled by the policy. */
+  public long fragmentOverlaps;
+  /** The checksum mode, and in the automatic mode what it decided for how many captures, and why. */
+  public String checksums = "auto";
+  public long capturesChecked;
+  public long capturesOffloaded;
+  public String offloadEvidence;
+  /** Packets dropped for a wrong IPv4 header or TCP checksum. */
+  public long badChecksums;
   public long tcpSegments;
   public long udpDatagrams;
   public long retransmittedBytes;
   public long outOfOrderSegments;
   public long gaps;
   public long gapBytes;
+  public long overlappingBytes;
+  public long outOfWindowSegments;
+  public long resetsIgnored;
+  /** Segments dropped by PAWS: a timestamp older than the last one taken (RFC 7323 section 5). */
+  public long oldTimestamps;
+  /** New connections started by a SYN on a 5-tuple already in the table. */
+  public long connectionsReused;
   public long flowsCreated;
   public long flowsClosed;
   public long flowsTimedOut;
@@ -40,6 +56,7 @@ public final class SensorStats {
   public long internalErrors;
   public long problemCount;
   public String firstInternalError;
+  public String osPolicy = "linux";
   public final List<CaptureProblem> problems = new ArrayList<>();
   public final Map<HeartbleedRules.Rule, Long> alertsByRule = new EnumMap<>(HeartbleedRules.Rule.class);
 
@@ -47,6 +64,14 @@ public final class SensorStats {
     problemCount++;
     if (problems.size() < MAX_LISTED_PROBLEMS) {
       problems.add(problem);
+    }
+  }
+
+  /** A bug of ours met on one packet: counted, the first one kept for the summary, the run goes on. */
+  public void internalError(RuntimeException e) {
+    internalErrors++;
+    if (firstInternalError == null) {
+      firstInternalError = e.toString();
     }
   }
 
@@ -65,9 +90,18 @@ public final class SensorStats {
     s.append(String.format("  records: %d, heartbeats: %d; resynchronised %d times, %d bytes not read as records%n",
         records, heartbeats, resyncs, skippedBytes));
     s.append(String.format("  tcp: %d segments, %d out of order, %d bytes retransmitted, %d gaps (%d bytes);"
-            + " udp: %d datagrams; ip fragments: %d (%d datagrams rebuilt, %d dropped)%n", tcpSegments,
-        outOfOrderSegments, retransmittedBytes, gaps, gapBytes, udpDatagrams, fragments, fragmentsReassembled,
-        fragmentsDropped));
+            + " udp: %d datagrams%n", tcpSegments, outOfOrderSegments, retransmittedBytes, gaps, gapBytes,
+        udpDatagrams));
+    s.append(String.format("  as the receiver (%s): %d overlapping bytes settled, %d segments out of window,"
+            + " %d with old timestamps, %d resets ignored, %d 5-tuples reused%n", osPolicy, overlappingBytes,
+        outOfWindowSegments, oldTimestamps, resetsIgnored, connectionsReused));
+    s.append(String.format("  ip fragments: %d (%d datagrams rebuilt, %d dropped, %d overlapping)%n", fragments,
+        fragmentsReassembled, fragmentsDropped, fragmentOverlaps));
+    String decided = !checksums.equals("auto") ? checksums
+        : capturesOffloaded == 0 ? "auto, checked"
+        : String.format("auto, not checked in %d of %d captures (offload: %s)", capturesOffloaded,
+            capturesChecked + capturesOffloaded, offloadEvidence);
+    s.append(String.format("  checksums: %s; %d packets dropped for a wrong checksum%n", decided, badChecksums));
     if (nonIp + malformed + truncatedPackets > 0) {
       s.append(String.format("  skipped: %d non-IP, %d malformed, %d truncated packets%n", nonIp, malformed,
           truncatedPackets));

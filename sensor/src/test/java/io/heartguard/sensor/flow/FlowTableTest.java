@@ -24,9 +24,9 @@ class FlowTableTest {
   /** A data segment from client n to the server, or back. */
   private static void segment(FlowTable table, int n, boolean toServer, long ts) {
     if (toServer) {
-      table.onTcp(0, client(n), 40_000, 0, SERVER, 443, 1, PSH_ACK, RECORD, 0, RECORD.length, 0, ts);
+      table.onTcp(0, client(n), 40_000, 0, SERVER, 443, 1, 0, PSH_ACK, 65535, -1, -1, RECORD, 0, RECORD.length, 0, ts);
     } else {
-      table.onTcp(0, SERVER, 443, 0, client(n), 40_000, 1, PSH_ACK, RECORD, 0, RECORD.length, 0, ts);
+      table.onTcp(0, SERVER, 443, 0, client(n), 40_000, 1, 0, PSH_ACK, 65535, -1, -1, RECORD, 0, RECORD.length, 0, ts);
     }
   }
 
@@ -79,5 +79,23 @@ class FlowTableTest {
     segment(table, 1, true, 9);
     assertThat(stats.flowsCreated).as("flows 4 and 1 survived").isEqualTo(5);
     assertThat(table.size()).isEqualTo(3);
+  }
+
+  @Test
+  void aClosedFlowsTimeCountsFromItsCloseNotFromLatePackets() {
+    // Closed by FIN both ways at 0 s; late ACKs every 30 s must not keep the entry alive past the 100 s timeout, so
+    // data at 130 s opens a flow of its own instead of being absorbed by the closed one.
+    FlowTable table = new FlowTable(stats, alert -> { }, false, 100_000, 100 * SECOND, 1L << 30);
+    long client = client(1);
+    segment(table, 1, true, 0);
+    table.onTcp(0, client, 40_000, 0, SERVER, 443, 1 + RECORD.length, 0, 0x11, 65535, -1, -1, RECORD, 0, 0, 0, 1);
+    table.onTcp(0, SERVER, 443, 0, client, 40_000, 1, 2 + RECORD.length, 0x11, 65535, -1, -1, RECORD, 0, 0, 0, 2);
+    assertThat(stats.flowsClosed).isEqualTo(1);
+    for (long t = 30; t <= 120; t += 30) {
+      table.onTcp(0, client, 40_000, 0, SERVER, 443, 2 + RECORD.length, 2, 0x10, 65535, -1, -1, RECORD, 0, 0, 0,
+          t * SECOND);
+    }
+    segment(table, 1, true, 130 * SECOND);
+    assertThat(stats.flowsCreated).as("the closed entry expired 100 s after its close").isEqualTo(2);
   }
 }
