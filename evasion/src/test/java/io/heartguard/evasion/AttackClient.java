@@ -100,6 +100,18 @@ final class AttackClient implements AutoCloseable {
     }
   }
 
+  /** Reads until {@code total} whole records have come from the server since the start, or the connection ends. */
+  void awaitRecords(int total) throws IOException {
+    while (completeRecords() < total && readOnce()) {
+      // keep reading
+    }
+  }
+
+  private int completeRecords() {
+    return (int) RecordStream.records(received.toByteArray(), false).stream()
+        .filter(r -> r.fragment().length == r.announcedLength()).count();
+  }
+
   /** Half-closes (1.0.1f then fails its handshake and closes), reads to the end, and judges what came back. */
   Outcome finish() throws IOException {
     if (!writesStopped) {
