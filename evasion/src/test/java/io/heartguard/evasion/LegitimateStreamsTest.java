@@ -1,0 +1,112 @@
+package io.heartguard.evasion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heartguard.guard.Action;
+import io.heartguard.guard.ExternalProcess;
+import io.heartguard.guard.GuardServer;
+import io.heartguard.guard.GuardedLoopback;
+import io.heartguard.guard.Policy;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Legitimate streams the guard must pass unharmed, under its default policy, in front of a real 1.0.1f
+ * {@code s_server -www}: a full handshake and page for 1.0.1f's own {@code s_client}, for curl, and for an old-style
+ * SSLv2-compatible ClientHello (s_client offering SSLv2 ciphers), with no alert that blocked anything.
+ */
+class LegitimateStreamsTest {
+  private static final String REQUEST = "GET / HTTP/1.0\r\n\r\n";
+  private static OpenSslServer server;
+
+  @BeforeAll
+  static void startServer() throws Exception {
+    server = OpenSslServer.start(OpenSslServer.Release.V1_0_1F, "-www");
+  }
+
+  @AfterAll
+  static void stopServer() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private static GuardedLoopback guard() {
+    return new GuardedLoopback(server.endpoint(), Policy.DEFAULT, Action.RESET,
+        GuardServer.Limits.defaults().withDrainTimeout(Duration.ofSeconds(1)));
+  }
+
+  private static String sClient(int port, String... options) throws Exception {
+    List<String> arguments = new java.util.ArrayList<>(List.of("s_client", "-connect", "127.0.0.1:" + port, "-quiet"));
+    arguments.addAll(List.of(options));
+    return OpenSslServer.runTool(OpenSslServer.Release.V1_0_1F, REQUEST, arguments.toArray(String[]::new));
+  }
+
+  @Test
+  void openssl101fClientGetsItsPageThroughTheGuard() throws Exception {
+    try (GuardedLoopback guard = guard()) {
+      String page = sClient(guard.address().getPort());
+
+      assertThat(page).contains("HTTP/1.0 200 ok", "Ciphers supported in s_server binary", "Protocol  : TLSv1.2");
+      assertThat(guard.alerts).isEmpty();
+    }
+  }
+
+  @Test
+  void curlGetsItsPageThroughTheGuard() throws Exception {
+    try (GuardedLoopback guard = guard()) {
+      String output = ExternalProcess.run(List.of("curl", "-sSk", "--max-time", "20", "-w", "\n%{http_code}",
+          "https://127.0.0.1:" + guard.address().getPort() + "/"), 30);
+
+      assertThat(output).contains("Ciphers supported in s_server binary").endsWith("\n200");
+      assertThat(guard.alerts).isEmpty();
+    }
+  }
+
+  /** With SSLv2 ciphers in its list and no extension it must send, 1.0.1's s_client sends an SSLv2 hello. */
+  @Test
+  void sslv2CompatibleHelloFromOpenssl101fClientGetsItsPageThroughTheGuard() throws Exception {
+    byte[] firstBytes = firstBytesOf("-cipher", "ALL:SSLv2");
+    // 2-byte SSLv2 header (top bit set), msg_type 1 (client_hello), version 3.3
+    assertThat(firstBytes[0] & 0x80).isEqualTo(0x80);
+    assertThat(firstBytes[2]).isEqualTo((byte) 1);
+    assertThat(new byte[] {firstBytes[3], firstBytes[4]}).containsExactly(3, 3);
+
+    try (GuardedLoopback guard = guard()) {
+      String page = sClient(guard.address().getPort(), "-cipher", "ALL:SSLv2");
+
+      assertThat(page).contains("HTTP/1.0 200 ok", "Ciphers supported in s_server binary");
+      assertThat(guard.alerts).isEmpty();
+    }
+  }
+
+  /** The first five bytes 1.0.1f's s_client sends with {@code options}, caught by a plain listening socket. */
+  private static byte[] firstBytesOf(String... options) throws Exception {
+    try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      List<String> command = new java.util.ArrayList<>(List.of(OpenSslServer.Release.V1_0_1F.binary().toString(),
+          "s_client", "-connect", "127.0.0.1:" + listener.getLocalPort()));
+      command.addAll(List.of(options));
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      builder.environment().put("OPENSSL_CONF", "/dev/null");
+      Process client = builder.start();
+      try (Socket s = listener.accept()) {
+        s.setSoTimeout(10_000);
+        InputStream in = s.getInputStream();
+        return in.readNBytes(5);
+      } finally {
+        client.getOutputStream().close();
+        client.destroy();
+        client.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+}
