@@ -1,6 +1,7 @@
 package io.heartguard.evasion;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.heartguard.guard.Action;
 import io.heartguard.guard.Endpoint;
@@ -82,6 +83,13 @@ class GuardEvasionTest {
   void noLeakedByteReachesTheClientAndTheGuardBlocksWithAnAlert(Attack attack, Policies policies, Behind behind)
       throws Exception {
     Endpoint upstream = behind == Behind.LAB ? Endpoint.of(lab.address()) : openssl.endpoint();
+    if (behind == Behind.LAB) {
+      // The lab emulates 1.0.1f only in part (no SSLv2-compatible hello, no odd record versions). Where it refuses a
+      // case itself, it may close before the attack reaches the guard, so there would be nothing to judge.
+      int direct = attack.runAgainst(lab.address()).outcome().leakedBytes();
+      System.out.printf("direct lab %s %s: leaked %d bytes%n", attack.name(), policies, direct);
+      assumeTrue(direct > 0, "the lab leaks nothing on " + attack.name() + " without the guard");
+    }
     try (GuardedLoopback guard = new GuardedLoopback(upstream, policies.set, Action.RESET,
         GuardServer.Limits.defaults().withDrainTimeout(Duration.ofSeconds(1)))) {
       AttackClient.Outcome outcome = attack.runAgainst(guard.address()).outcome();
