@@ -4,15 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heartguard.guard.Action;
 import io.heartguard.guard.ExternalProcess;
+import io.heartguard.guard.GuardAlert;
 import io.heartguard.guard.GuardServer;
 import io.heartguard.guard.GuardedLoopback;
 import io.heartguard.guard.Policy;
+import io.heartguard.guard.Verdict;
+import java.io.BufferedReader;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,6 +93,53 @@ class LegitimateStreamsTest {
 
       assertThat(page).contains("HTTP/1.0 200 ok", "Ciphers supported in s_server binary");
       assertThat(guard.alerts).isEmpty();
+    }
+  }
+
+  /**
+   * Real encrypted heartbeats after a real handshake: 1.0.1f's s_client sends one per "B" line typed (its
+   * {@code SSL_heartbeat}), and with {@code -msg} prints each heartbeat message it sends and receives. Every answer
+   * must come back through the guard, with no alert that blocked anything.
+   */
+  @Test
+  void encryptedHeartbeatsFromOpenssl101fClientAreAnsweredThroughTheGuard() throws Exception {
+    try (GuardedLoopback guard = guard()) {
+      ProcessBuilder builder = new ProcessBuilder(OpenSslServer.Release.V1_0_1F.binary().toString(), "s_client",
+          "-connect", "127.0.0.1:" + guard.address().getPort(), "-msg").redirectErrorStream(true);
+      builder.environment().put("OPENSSL_CONF", "/dev/null");
+      Process client = builder.start();
+      BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+      Thread reader = Thread.ofVirtual().start(() -> new BufferedReader(new InputStreamReader(client.getInputStream(),
+          StandardCharsets.ISO_8859_1)).lines().forEach(lines::add));
+      try (OutputStream typed = client.getOutputStream()) {
+        awaitLine(lines, "Verify return code"); // the session summary printed once the handshake is done
+        for (int i = 0; i < 3; i++) {
+          typed.write("B\n".getBytes(StandardCharsets.US_ASCII));
+          typed.flush();
+          // ">>> TLS 1.2  [length 0025], HeartbeatRequest", then "<<< TLS 1.2  [length 0025], HeartbeatResponse"
+          awaitLine(lines, "], HeartbeatResponse");
+        }
+        typed.write("Q\n".getBytes(StandardCharsets.US_ASCII));
+      } finally {
+        client.destroy();
+        client.waitFor(10, TimeUnit.SECONDS);
+        reader.join(Duration.ofSeconds(10));
+      }
+
+      assertThat(guard.alerts).extracting(GuardAlert::verdict).allMatch(v -> v == Verdict.FORWARD);
+    }
+  }
+
+  private static void awaitLine(BlockingQueue<String> lines, String part) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      String line = lines.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (line == null) {
+        throw new AssertionError("s_client printed no line containing \"" + part + "\" within 10 s");
+      }
+      if (line.contains(part)) {
+        return;
+      }
     }
   }
 
