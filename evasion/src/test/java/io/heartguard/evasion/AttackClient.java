@@ -14,7 +14,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -42,10 +41,6 @@ final class AttackClient implements AutoCloseable {
    */
   record Outcome(List<RecordSeen> records, int heartbeatBytesReceived, int honestAnswers, int leakedBytes,
       String ended) {
-    boolean reset() {
-      return !ended.equals("eof");
-    }
-
     int heartbeatRecords() {
       return (int) records.stream().filter(r -> r.type() == AttackBytes.HEARTBEAT).count();
     }
@@ -55,7 +50,7 @@ final class AttackClient implements AutoCloseable {
   private final OutputStream out;
   private final InputStream in;
   private final long start = System.nanoTime();
-  private final List<Segment> segments = Collections.synchronizedList(new ArrayList<>());
+  private final List<Segment> segments = new ArrayList<>();
   private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
   private final ByteArrayOutputStream received = new ByteArrayOutputStream();
   private boolean writesStopped;
@@ -130,10 +125,6 @@ final class AttackClient implements AutoCloseable {
   /** Both byte streams in the order they crossed the socket. */
   List<Segment> segments() {
     return List.copyOf(segments);
-  }
-
-  byte[] sentBytes() {
-    return sent.toByteArray();
   }
 
   /** One read; false when the connection has ended. */
