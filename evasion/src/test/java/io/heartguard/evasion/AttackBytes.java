@@ -47,7 +47,11 @@ final class AttackBytes {
 
   /** A TLS 1.2 ClientHello as 1.0.1's s_client sent it, heartbeat extension included, as a handshake message. */
   static byte[] clientHelloMessage() {
-    ClientHello hello = ClientHellos.like2014(ProtocolVersion.TLS1_2, null, new SplittableRandom(20140407L));
+    return clientHelloMessage(ProtocolVersion.TLS1_2);
+  }
+
+  static byte[] clientHelloMessage(ProtocolVersion version) {
+    ClientHello hello = ClientHellos.like2014(version, null, new SplittableRandom(20140407L));
     return hello.toMessage().toByteArray();
   }
 
