@@ -11,30 +11,30 @@ import java.util.List;
 import java.util.Set;
 
 /** A {@link GuardServer} on 127.0.0.1 in front of one upstream, recording its alerts. */
-final class GuardedLoopback implements AutoCloseable {
-  final List<GuardAlert> alerts = Collections.synchronizedList(new ArrayList<>());
-  final GuardServer server;
+public final class GuardedLoopback implements AutoCloseable {
+  public final List<GuardAlert> alerts = Collections.synchronizedList(new ArrayList<>());
+  public final GuardServer server;
 
-  GuardedLoopback(Endpoint upstream, Set<Policy> policies, Action action, GuardServer.Limits limits) {
+  public GuardedLoopback(Endpoint upstream, Set<Policy> policies, Action action, GuardServer.Limits limits) {
     ListenerSpec spec = new ListenerSpec(new Endpoint("127.0.0.1", 0), upstream, policies, action);
     server = GuardServer.start(List.of(spec), limits, alerts::add, new GuardMetrics());
   }
 
-  GuardedLoopback(Endpoint upstream) {
+  public GuardedLoopback(Endpoint upstream) {
     this(upstream, Policy.DEFAULT, Action.RESET, GuardServer.Limits.defaults().withDrainTimeout(java.time.Duration.ofSeconds(1)));
   }
 
-  InetSocketAddress address() {
+  public InetSocketAddress address() {
     return server.addresses().getFirst();
   }
 
-  Socket connect() throws IOException {
+  public Socket connect() throws IOException {
     Socket s = new Socket(address().getAddress(), address().getPort());
     s.setSoTimeout(10_000); // a hung test fails instead of hanging
     return s;
   }
 
-  static byte[] readToEnd(InputStream in) throws IOException {
+  public static byte[] readToEnd(InputStream in) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     in.transferTo(out);
     return out.toByteArray();

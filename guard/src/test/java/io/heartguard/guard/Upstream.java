@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
  * A server on 127.0.0.1 that runs {@code behaviour} for each connection on its own virtual thread. Failures inside a
  * behaviour are kept and rethrown by {@link #close}, never swallowed.
  */
-final class Upstream implements AutoCloseable {
-  interface Behaviour {
+public final class Upstream implements AutoCloseable {
+  public interface Behaviour {
     void serve(Socket socket) throws Exception;
   }
 
@@ -24,7 +24,7 @@ final class Upstream implements AutoCloseable {
   private final LinkedBlockingQueue<Socket> accepted = new LinkedBlockingQueue<>();
   private final Thread acceptor;
 
-  Upstream(Behaviour behaviour) throws IOException {
+  public Upstream(Behaviour behaviour) throws IOException {
     server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     acceptor = Thread.ofVirtual().start(() -> {
       while (!server.isClosed()) {
@@ -45,12 +45,12 @@ final class Upstream implements AutoCloseable {
     });
   }
 
-  Endpoint endpoint() {
+  public Endpoint endpoint() {
     return Endpoint.of((InetSocketAddress) server.getLocalSocketAddress());
   }
 
   /** The next connection the guard opened here, waiting up to ten seconds. */
-  Socket nextAccepted() throws InterruptedException {
+  public Socket nextAccepted() throws InterruptedException {
     Socket s = accepted.poll(10, TimeUnit.SECONDS);
     if (s == null) {
       throw new AssertionError("the guard opened no upstream connection within 10 s");
