@@ -1,6 +1,5 @@
 package io.heartguard.detect;
 
-import io.heartguard.wire.handshake.ClientHello;
 import io.heartguard.wire.handshake.Extension;
 import io.heartguard.wire.handshake.HandshakeException;
 import io.heartguard.wire.handshake.HandshakeMessage;
@@ -19,9 +18,9 @@ import io.heartguard.wire.record.RecordHeader;
  * datagrams ({@link #onDatagram}), a proxy from its sockets. It tracks what the rules need: versions, the chosen
  * cipher, whether each direction is encrypted, and whether application data was seen.
  *
- * <p>A direction is encrypted exactly where OpenSSL switches it: at a ChangeCipherSpec of one byte, 0x01, in its
- * place in the handshake (ssl3_read_bytes rejects any other content, ssl3_do_change_cipher_spec one that comes before
- * the keys exist). Records OpenSSL discards (empty ones, ssl3_get_record) change nothing. A direction picked up
+ * <p>A direction is encrypted exactly where OpenSSL switches it: at a ChangeCipherSpec of one byte, 0x01, once its
+ * receiver has a cipher to change to (ssl3_read_bytes rejects any other content, and one before the hellos).
+ * Records OpenSSL discards (empty ones, ssl3_get_record) change nothing. A direction picked up
  * mid-stream is not assumed encrypted: its heartbeats are read as plaintext when their bytes say so.
  */
 public final class ConnectionMonitor implements RecordListener, HeartbleedRules.Connection {
@@ -38,11 +37,8 @@ public final class ConnectionMonitor implements RecordListener, HeartbleedRules.
   private final long[] heartbeats = new long[2];
   private final long[] skippedBytes = new long[2];
   private HandshakeReader serverHandshake = new HandshakeReader(MAX_HELLO_BYTES);
-  private HandshakeReader clientHandshake = new HandshakeReader(MAX_HELLO_BYTES);
-  private ServerHello serverHello;
-  /** The ClientHello's session_id, or null when the ClientHello was not read (not held, not captured, SSLv2). */
-  private Bytes clientSessionId;
-  private boolean clientKeyExchangeSeen;  private boolean applicationDataSeen;
+  /** A plaintext handshake record came from this side: its hello, which gives the peer a cipher to change to. */
+  private final boolean[] handshakeSeen = new boolean[2];  private boolean applicationDataSeen;
   private long applicationDataBytes;
   private ProtocolVersion recordVersion;
   private ProtocolVersion negotiatedVersion;
@@ -89,10 +85,9 @@ public final class ConnectionMonitor implements RecordListener, HeartbleedRules.
     switch (header.contentType()) {
       case 22 -> {
         if (!encrypted(direction)) {
+          handshakeSeen[d] = true;
           if (direction == Direction.TO_CLIENT && serverHandshake != null) {
             readServerHandshake(fragment, offset, available, complete);
-          } else if (direction == Direction.TO_SERVER) {
-            readClientHandshake(fragment, offset, available, complete);
           }
         }
       }
@@ -182,8 +177,7 @@ public final class ConnectionMonitor implements RecordListener, HeartbleedRules.
   /**
    * RFC 5246 section 7.1: every record after ChangeCipherSpec in that direction is protected, but only once the
    * receiver applies it. OpenSSL 1.0.1's ssl3_read_bytes takes a record of exactly one byte, 0x01, and fails the
-   * handshake on any other; ssl3_get_record drops an empty one unread; ssl3_do_change_cipher_spec fails when the
-   * keys do not exist yet.
+   * handshake on any other; ssl3_get_record drops an empty one unread.
    */
   private void onChangeCipherSpec(Direction direction, int length, byte[] fragment, int offset, int available,
       long ts) {
@@ -213,23 +207,17 @@ public final class ConnectionMonitor implements RecordListener, HeartbleedRules.
   }
 
   /**
-   * Whether the receiver has keys to switch to. The server's ChangeCipherSpec comes after its ServerHello; the
-   * client's after its ClientKeyExchange, or in an abbreviated handshake (RFC 5246 section 7.3: the ServerHello
-   * echoes the client's session_id; the server's ChangeCipherSpec goes first). When a hello was not seen (the capture
-   * began later, a proxy did not hold it) the ChangeCipherSpec is taken as in place: missing a switch would read
-   * encrypted heartbeats as plaintext.
+   * Whether the receiver has a cipher to change to, which is all OpenSSL 1.0.1 through 1.0.1g check
+   * (ssl3_read_bytes: s->s3->tmp.new_cipher; ssl3_do_change_cipher_spec does not ask whether keys exist until
+   * 1.0.1h, CVE-2014-0224). The server has one once it read the ClientHello, the client once it read the
+   * ServerHello: so the sender's own hello must have gone first (or the server's, which proves the client's, e.g.
+   * after an SSLv2-compatible hello that is no record). On a direction picked up mid-stream the hello may predate
+   * the capture: the ChangeCipherSpec is taken as applied, since missing a switch would read ciphertext as plaintext.
    */
   private boolean changeCipherSpecInPlace(Direction direction) {
-    if (serverHello == null) {
-      return midStream[direction.ordinal()] || serverHandshake == null; // not captured, or unreadable
-    }
-    if (direction == Direction.TO_CLIENT) {
-      return true;
-    }
-    boolean resumed = clientSessionId != null && clientSessionId.size() > 0
-        && clientSessionId.equals(serverHello.sessionId());
-    return clientKeyExchangeSeen || resumed || clientSessionId == null
-        || changeCipherSpecSeen[Direction.TO_CLIENT.ordinal()];
+    int d = direction.ordinal();
+    return handshakeSeen[d] || midStream[d]
+        || (direction == Direction.TO_SERVER && handshakeSeen[Direction.TO_CLIENT.ordinal()]);
   }
 
   private void onApplicationData(Direction direction, int length) {
@@ -262,32 +250,6 @@ public final class ConnectionMonitor implements RecordListener, HeartbleedRules.
       return false;
     }
     return applicationDataFrom[d] || !HeartbleedRules.looksLikePlaintextHeartbeat(length, fragment, offset, available);
-  }
-
-  /** The ClientHello's session_id and whether ClientKeyExchange came, for {@link #changeCipherSpecInPlace}. */
-  private void readClientHandshake(byte[] fragment, int offset, int available, boolean complete) {
-    if (clientHandshake == null || !complete) {
-      // Bytes not held or not readable: after ServerHello, the client's next handshake flight carries it.
-      clientHandshake = null;
-      clientKeyExchangeSeen |= serverHello != null;
-      return;
-    }
-    try {
-      clientHandshake.feed(Bytes.of(fragment, offset, available));
-      HandshakeMessage message;
-      while ((message = clientHandshake.next()) != null) {
-        if (message.typeCode() == HandshakeType.CLIENT_HELLO.code()) {
-          clientSessionId = ClientHello.parse(message.body()).sessionId();
-        } else if (message.typeCode() == HandshakeType.CLIENT_KEY_EXCHANGE.code()) {
-          clientKeyExchangeSeen = true;
-          clientHandshake = null;
-          return;
-        }
-      }
-    } catch (HandshakeException e) {
-      clientHandshake = null; // unreadable: taken as its ClientKeyExchange after ServerHello, as above
-      clientKeyExchangeSeen |= serverHello != null;
-    }
   }
 
   private void readServerHandshake(byte[] fragment, int offset, int available, boolean complete) {
@@ -334,7 +296,6 @@ public final class ConnectionMonitor implements RecordListener, HeartbleedRules.
   }
 
   private void onServerHello(ServerHello hello) {
-    serverHello = hello;
     negotiatedVersion = hello.version();
     Extension versions = hello.extension(SUPPORTED_VERSIONS);
     if (versions != null && versions.data().size() == 2) {

@@ -56,30 +56,30 @@ class ChangeCipherSpecRulesTest {
   }
 
   @Test
-  void aChangeCipherSpecBeforeItsPlaceSwitchesNothing() {
-    c.client(clientHello("")).client(CCS); // before ServerHello: OpenSSL has no cipher to change to
-    c.server(serverHello("")).client(CCS); // before ClientKeyExchange: no keys yet (ssl3_do_change_cipher_spec)
+  void aChangeCipherSpecBeforeTheSendersHelloSwitchesNothing() {
+    c.client(CCS); // first record: the server has no cipher to change to (ssl3_read_bytes: new_cipher is NULL)
     c.client(ATTACK);
     assertThat(c.rules()).containsExactly(Rule.REQUEST_PAYLOAD_OVERFLOW);
-    c.client(CLIENT_KEY_EXCHANGE + CCS);
-    assertThat(c.monitor.changeCipherSpecSeen(Direction.TO_SERVER)).isTrue();
+    assertThat(c.monitor.changeCipherSpecSeen(Direction.TO_SERVER)).isFalse();
   }
 
   @Test
-  void anAbbreviatedHandshakeSwitchesTheClientWithoutClientKeyExchange() {
+  void anEarlyChangeCipherSpecAfterTheClientHelloSwitchesAsOneZeroOneFSwitches() {
+    // 1.0.1f applies it right after the ClientHello, before any key exchange (CVE-2014-0224): so must the monitor,
+    // or an attacker who knows those keys could send an encrypted attack read as plaintext noise.
     String session = "5a".repeat(32);
-    c.client(clientHello(session)).server(serverHello(session)); // the server resumes the client's session
-    c.client(CCS); // even before the server's own ChangeCipherSpec: 1.0.1f has the session's keys
+    c.client(clientHello(session) + CCS);
     assertThat(c.monitor.changeCipherSpecSeen(Direction.TO_SERVER)).isTrue();
-    c.client(opaqueHeartbeat("0303", 64));
-    assertThat(c.rules()).containsExactly(Rule.ENCRYPTED_BEFORE_APPLICATION_DATA);
+    c.server(serverHello(session));
+    c.client(opaqueHeartbeat("0303", 48));
+    assertThat(c.rules()).containsExactly(Rule.ENCRYPTED_BEFORE_APPLICATION_DATA, Rule.ENCRYPTED_REQUEST_TOO_SHORT);
   }
 
   @Test
-  void aProxyThatHoldsNoClientHandshakeBytesStillPlacesTheClientsChangeCipherSpec() {
+  void aProxyThatHoldsNoHandshakeBytesStillPlacesChangeCipherSpecs() {
+    c.record(Direction.TO_SERVER, 20, 1, ""); // before any hello: not applied
+    assertThat(c.monitor.changeCipherSpecSeen(Direction.TO_SERVER)).isFalse();
     c.record(Direction.TO_SERVER, 22, 200, ""); // ClientHello, not held
-    c.server(serverHello(""));
-    c.record(Direction.TO_SERVER, 22, 262, ""); // the client's second flight, not held
     c.record(Direction.TO_SERVER, 20, 1, ""); // a one-byte ChangeCipherSpec, not held: its length decides
     assertThat(c.monitor.changeCipherSpecSeen(Direction.TO_SERVER)).isTrue();
     assertThat(c.alerts).isEmpty();

@@ -54,17 +54,17 @@ public final class DetectJudge implements RecordJudge {
     return switch (rule) {
       // Malformed requests, readable in plaintext or given away by an encrypted length no valid heartbeat has.
       // RFC 6520 section 4 has a compliant receiver discard them silently, so dropping them costs nothing.
-      // A heartbeat too short for its own header (1.0.1f reads payload_length from stale memory), and a
-      // ChangeCipherSpec OpenSSL does not apply, are malformed too: no compliant peer sends either.
-      case REQUEST_PAYLOAD_OVERFLOW, REQUEST_SHORT_PADDING, ENCRYPTED_REQUEST_TOO_SHORT, HEARTBEAT_TRUNCATED,
-          CHANGE_CIPHER_SPEC_NOT_APPLIED -> policies.contains(Policy.BLOCK_MALFORMED);
+      // So is a heartbeat too short for its own header, from which 1.0.1f reads payload_length in stale memory.
+      case REQUEST_PAYLOAD_OVERFLOW, REQUEST_SHORT_PADDING, ENCRYPTED_REQUEST_TOO_SHORT, HEARTBEAT_TRUNCATED ->
+          policies.contains(Policy.BLOCK_MALFORMED);
       // Answers a fixed peer would not give, and answers past the exact bound of their own request: the leak itself,
       // plaintext or encrypted. Exact pairing is lost past the pending queue, so its overflow fails closed too.
       case RESPONSE_LEAK, ENCRYPTED_RESPONSE_LEAK, SHORT_PADDING_ANSWERED, TRUNCATED_ANSWERED,
           SHORT_ENCRYPTED_REQUEST_ANSWERED, UNREQUESTED_RESPONSE_LEAK, PENDING_OVERFLOW ->
           policies.contains(Policy.BLOCK_MALFORMED) || policies.contains(Policy.BLOCK_LEAK);
-      // Signs of scanning, not of harm: reported, never blocked.
-      case ENCRYPTED_BEFORE_APPLICATION_DATA, MANY_UNANSWERED -> false;
+      // Signs of scanning, not of harm: reported, never blocked. A ChangeCipherSpec OpenSSL does not apply changes
+      // nothing upstream either (it is discarded, or fails the handshake there).
+      case ENCRYPTED_BEFORE_APPLICATION_DATA, MANY_UNANSWERED, CHANGE_CIPHER_SPEC_NOT_APPLIED -> false;
     };
   }
 
