@@ -16,6 +16,9 @@ public record CipherLayout(String name, Kind kind, int macLength, int blockLengt
   /** The shortest valid heartbeat plaintext: RFC 6520 section 4, type + payload_length + 16 bytes of padding. */
   public static final int MIN_HEARTBEAT_PLAINTEXT = 1 + 2 + 16;
 
+  /** The most any suite in the table adds to a record: an explicit IV, a SHA-384 MAC and a full block of padding. */
+  public static final int LARGEST_OVERHEAD = 16 + 48 + 16;
+
   public enum Kind {
     /** RC4 and NULL: plaintext + MAC (RFC 5246 section 6.2.3.1). */
     STREAM,
@@ -69,9 +72,6 @@ public record CipherLayout(String name, Kind kind, int macLength, int blockLengt
   public int largestHonestResponse(int requestRecordLength, boolean explicitIv) {
     return ciphertextLength(maxPlaintext(requestRecordLength, explicitIv), explicitIv);
   }
-
-  /** The most any suite in the table adds to a record: an explicit IV, a SHA-384 MAC and a full block of padding. */
-  public static final int LARGEST_OVERHEAD = 16 + 48 + 16;
 
   /** The layout of a suite by its code, or null when the suite is not in the table (the rule then uses 19). */
   public static CipherLayout forSuite(int code) {
