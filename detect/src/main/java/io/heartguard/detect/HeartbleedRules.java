@@ -4,6 +4,7 @@ import io.heartguard.wire.Bytes;
 import io.heartguard.wire.heartbeat.HeartbeatFrame;
 import io.heartguard.wire.record.RecordHeader;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 
 /**
  * Heartbleed (CVE-2014-0160) detection on one TLS or DTLS connection, in reading order like Zeek's
@@ -159,14 +160,16 @@ public final class HeartbleedRules {
    */
   private record Pending(int recordLength, boolean encrypted, int maxPlaintext, Discard discard) {}
 
+  private static final int RULES = Rule.values().length;
+
   private final Connection connection;
   private final AlertSink sink;
   private final boolean keepLeakedBytes;
   private final int[] requests = new int[2];
   private final int[] responses = new int[2];
-  /** Requests of each sender, oldest first, not yet answered. */
+  /** Requests of each sender, oldest first, not yet answered; created with the first (most flows have none). */
   @SuppressWarnings("unchecked")
-  private final ArrayDeque<Pending>[] pending = new ArrayDeque[] {new ArrayDeque<>(), new ArrayDeque<>()};
+  private final ArrayDeque<Pending>[] pending = new ArrayDeque[2];
   /** Requests beyond {@link #MAX_PENDING_REQUESTS}: how many, and the longest of their records. */
   private final int[] overflowed = new int[2];
   private final int[] longestOverflowed = new int[2];
@@ -177,17 +180,15 @@ public final class HeartbleedRules {
   private final boolean[] lastResponseFull = new boolean[2];
   /** Bytes of a plaintext answer still to come in the sender's next heartbeat records (ssl3_write_bytes split it). */
   private final int[] continuation = new int[2];
-  /** Per rule and direction: -1 before any alert, else the most bytes leaked that an alert reported. */
-  private final long[][] reportedLeak = new long[Rule.values().length][2];
+  /** At 2 * rule + direction: -1 before any alert, else the bytes leaked that the last alert reported. */
+  private final long[] reportedLeak = new long[2 * RULES];
   private int alertCount;
 
   public HeartbleedRules(Connection connection, AlertSink sink, boolean keepLeakedBytes) {
     this.connection = connection;
     this.sink = sink;
     this.keepLeakedBytes = keepLeakedBytes;
-    for (long[] row : reportedLeak) {
-      row[0] = row[1] = -1;
-    }
+    Arrays.fill(reportedLeak, -1);
   }
 
   /**
@@ -235,7 +236,12 @@ public final class HeartbleedRules {
       return;
     }
     if (available < Math.min(recordLength, HeartbeatFrame.HEADER_LENGTH)) {
-      return; // type and payload_length were lost with the capture: nothing to judge
+      // Lost with the capture: nothing to judge, but a request still awaits its answer, of unknown content.
+      if (available > 0 && fragment[offset] == 1) {
+        lastResponseFull[i] = false;
+        addRequest(from, new Pending(recordLength, true, recordLength, Discard.NONE), ts);
+      }
+      return;
     }
     int type = fragment[offset] & 0xff;
     if (recordLength < HeartbeatFrame.HEADER_LENGTH) {
@@ -422,7 +428,8 @@ public final class HeartbleedRules {
    * can cut a response on its record header alone with this.
    */
   public int largestHonestResponse(Direction responder) {
-    Pending request = pending[responder.opposite().ordinal()].peekFirst();
+    ArrayDeque<Pending> queue = pending[responder.opposite().ordinal()];
+    Pending request = queue == null ? null : queue.peekFirst();
     if (request == null) {
       int other = responder.opposite().ordinal();
       return overflowed[other] > 0 ? largestHonestResponse(overflowRequest(other), connection.cipherLayout(),
@@ -453,6 +460,9 @@ public final class HeartbleedRules {
   private void addRequest(Direction from, Pending request, long ts) {
     int i = from.ordinal();
     requests[i]++;
+    if (pending[i] == null) {
+      pending[i] = new ArrayDeque<>(4);
+    }
     if (pending[i].size() < MAX_PENDING_REQUESTS) {
       pending[i].addLast(request);
     } else {
@@ -468,7 +478,7 @@ public final class HeartbleedRules {
   /** The oldest request of {@code requester} still unanswered, taken off its queue; null when there is none. */
   private Pending nextPending(Direction requester) {
     int r = requester.ordinal();
-    Pending request = pending[r].pollFirst();
+    Pending request = pending[r] == null ? null : pending[r].pollFirst();
     if (request == null && overflowed[r] > 0) {
       request = overflowRequest(r);
       overflowed[r]--;
@@ -503,12 +513,11 @@ public final class HeartbleedRules {
 
   private void report(Rule rule, Direction direction, long ts, int recordLength, int payloadLength,
       int requestRecordLength, long bytesLeaked, Bytes leakedBytes, String reason) {
-    long[] reported = reportedLeak[rule.ordinal()];
-    int d = direction.ordinal();
-    if (reported[d] >= 0 && !(reported[d] == 0 && bytesLeaked > 0)) {
+    int key = 2 * rule.ordinal() + direction.ordinal();
+    if (reportedLeak[key] >= 0 && !(reportedLeak[key] == 0 && bytesLeaked > 0)) {
       return; // one alert per rule and direction, unless this one leaks where the earlier did not
     }
-    reported[d] = bytesLeaked;
+    reportedLeak[key] = bytesLeaked;
     alertCount++;
     sink.onAlert(new Alert(rule, direction, connection.flow(), ts, recordLength, payloadLength, requestRecordLength,
         bytesLeaked, reason, connection.versionName(), connection.cipherName(), leakedBytes));

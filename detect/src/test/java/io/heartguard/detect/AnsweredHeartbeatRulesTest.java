@@ -41,6 +41,8 @@ class AnsweredHeartbeatRulesTest {
   void aTruncatedHeartbeatIsToldApartFromBytesTheCaptureLost() {
     c.record(Direction.TO_SERVER, 24, 40, ""); // 40-byte record, none of it captured or held: nothing to judge
     c.record(Direction.TO_SERVER, 24, 0, ""); // empty: ssl3_get_record discards it
+    c.record(Direction.TO_SERVER, 24, 40, "01"); // a request whose payload_length the capture lost
+    c.server("18 0303 0023 02 0010" + "41".repeat(16) + "00".repeat(16)); // its answer: not unrequested
     assertThat(c.alerts).isEmpty();
     c.record(Direction.TO_SERVER, 24, 2, "01 40"); // all of a 2-byte record: malformed
     assertThat(c.rules()).containsExactly(Rule.HEARTBEAT_TRUNCATED);
