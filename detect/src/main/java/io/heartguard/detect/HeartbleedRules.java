@@ -156,9 +156,9 @@ public final class HeartbleedRules {
 
   /**
    * A request waiting for its answer. {@code maxPlaintext} is its plaintext length, or for an encrypted one the most
-   * its record can hold under the suite: an honest answer carries no more.
+   * its record can hold under the suite: an honest answer carries no more. {@code payloadLength} is -1 when unread.
    */
-  private record Pending(int recordLength, boolean encrypted, int maxPlaintext, Discard discard) {}
+  private record Pending(int recordLength, boolean encrypted, int maxPlaintext, int payloadLength, Discard discard) {}
 
   private static final int RULES = Rule.values().length;
 
@@ -170,6 +170,13 @@ public final class HeartbleedRules {
   /** Requests of each sender, oldest first, not yet answered; created with the first (most flows have none). */
   @SuppressWarnings("unchecked")
   private final ArrayDeque<Pending>[] pending = new ArrayDeque[2];
+  /**
+   * Requests a fixed peer discards, passed over because a later request explained an answer (1.0.1g never answers
+   * them); an answer that then finds nothing pending answers one of these. Kept until the other side sends
+   * anything but a heartbeat.
+   */
+  @SuppressWarnings("unchecked")
+  private final ArrayDeque<Pending>[] passedOver = new ArrayDeque[2];
   /** Requests beyond {@link #MAX_PENDING_REQUESTS}: how many, and the longest of their records. */
   private final int[] overflowed = new int[2];
   private final int[] longestOverflowed = new int[2];
@@ -219,6 +226,10 @@ public final class HeartbleedRules {
   public void onOtherRecord(Direction from) {
     lastResponseFull[from.ordinal()] = false;
     continuation[from.ordinal()] = 0;
+    ArrayDeque<Pending> late = passedOver[from.opposite().ordinal()];
+    if (late != null) {
+      late.clear(); // the answers a vulnerable peer writes back to back are over
+    }
   }
 
   /**
@@ -239,7 +250,7 @@ public final class HeartbleedRules {
       // Lost with the capture: nothing to judge, but a request still awaits its answer, of unknown content.
       if (available > 0 && fragment[offset] == 1) {
         lastResponseFull[i] = false;
-        addRequest(from, new Pending(recordLength, true, recordLength, Discard.NONE), ts);
+        addRequest(from, new Pending(recordLength, true, recordLength, -1, Discard.NONE), ts);
       }
       return;
     }
@@ -264,7 +275,7 @@ public final class HeartbleedRules {
             recordLength, recordLength == 1 ? "" : "s", from.sender(), type));
     if (type == 1) {
       lastResponseFull[from.ordinal()] = false;
-      addRequest(from, new Pending(recordLength, false, recordLength, Discard.TRUNCATED), ts);
+      addRequest(from, new Pending(recordLength, false, recordLength, -1, Discard.TRUNCATED), ts);
     }
   }
 
@@ -288,7 +299,7 @@ public final class HeartbleedRules {
                   + " record, RFC 6520 section 4 requires 16. Record length %d. Payload length %d",
               from.sender(), payloadLength, frame.paddingLength(), recordLength, recordLength, payloadLength));
     }
-    addRequest(from, new Pending(recordLength, false, recordLength, discard), ts);
+    addRequest(from, new Pending(recordLength, false, recordLength, payloadLength, discard), ts);
   }
 
   private void onPlaintextResponse(Direction from, HeartbeatFrame frame, byte[] fragment, int offset, int available,
@@ -300,7 +311,7 @@ public final class HeartbleedRules {
     if (recordLength == MAX_PLAINTEXT_RECORD && total > recordLength) {
       continuation[i] = total - recordLength; // ssl3_write_bytes wrote the rest in the next records
     }
-    Pending request = nextPending(from.opposite());
+    Pending request = answeredRequest(from.opposite(), payloadLength, -1);
     responses[i]++;
     lastResponseFull[i] = false; // its continuation is counted exactly, above
     if (request == null) {
@@ -362,7 +373,7 @@ public final class HeartbleedRules {
     boolean explicitIv = connection.explicitIv();
     int maxPlaintext = layout == null ? recordLength : layout.maxPlaintext(recordLength, explicitIv);
     boolean full = maxPlaintext >= MAX_PLAINTEXT_RECORD;
-    Pending request = nextPending(from.opposite());
+    Pending request = answeredRequest(from.opposite(), -1, recordLength);
     if (request != null) {
       responses[i]++;
       lastResponseFull[i] = full;
@@ -389,7 +400,7 @@ public final class HeartbleedRules {
               + " heartbeat under %s", from.sender(), recordLength, minimum, connection.cipherName()));
     }
     lastResponseFull[i] = false;
-    addRequest(from, new Pending(recordLength, true, maxPlaintext, discard), ts);
+    addRequest(from, new Pending(recordLength, true, maxPlaintext, -1, discard), ts);
   }
 
   private void onEncryptedResponse(Direction from, int recordLength, Pending request, CipherLayout layout,
@@ -475,15 +486,59 @@ public final class HeartbleedRules {
     checkUnanswered(from, ts, request.recordLength());
   }
 
-  /** The oldest request of {@code requester} still unanswered, taken off its queue; null when there is none. */
-  private Pending nextPending(Direction requester) {
+  /**
+   * The request of {@code requester} that an answer (plaintext: its payload_length; encrypted: its record length)
+   * answers, taken off the queue; null when there is none. First in first out, except that a request a fixed peer
+   * discards is passed over when a later pending request explains the answer honestly: 1.0.1g never answers it, so
+   * pairing it would accuse a fixed peer. If a vulnerable peer did answer it, its answer to the later request then
+   * finds nothing pending and takes the passed-over one.
+   */
+  private Pending answeredRequest(Direction requester, int payloadLength, int recordLength) {
     int r = requester.ordinal();
-    Pending request = pending[r] == null ? null : pending[r].pollFirst();
-    if (request == null && overflowed[r] > 0) {
-      request = overflowRequest(r);
-      overflowed[r]--;
+    ArrayDeque<Pending> queue = pending[r];
+    while (queue != null && !queue.isEmpty()) {
+      Pending head = queue.peekFirst();
+      if (head.discard() == Discard.NONE || !laterExplains(queue, payloadLength, recordLength)) {
+        return queue.pollFirst();
+      }
+      queue.pollFirst();
+      if (passedOver[r] == null) {
+        passedOver[r] = new ArrayDeque<>(2);
+      }
+      if (passedOver[r].size() == MAX_PENDING_REQUESTS) {
+        passedOver[r].pollFirst();
+      }
+      passedOver[r].addLast(head);
     }
-    return request;
+    if (overflowed[r] > 0) {
+      overflowed[r]--;
+      return overflowRequest(r);
+    }
+    return passedOver[r] == null ? null : passedOver[r].pollFirst();
+  }
+
+  /** Whether a request after the oldest would have this answer from an honest peer. */
+  private boolean laterExplains(ArrayDeque<Pending> queue, int payloadLength, int recordLength) {
+    CipherLayout layout = connection.cipherLayout();
+    boolean explicitIv = connection.explicitIv();
+    boolean first = true;
+    for (Pending request : queue) {
+      if (first) {
+        first = false;
+        continue;
+      }
+      if (request.discard() != Discard.NONE) {
+        continue;
+      }
+      boolean honest = payloadLength >= 0
+          ? (request.payloadLength() >= 0 ? request.payloadLength() == payloadLength
+              : HEARTBEAT_OVERHEAD + payloadLength <= request.maxPlaintext())
+          : recordLength <= largestHonestResponse(request, layout, explicitIv);
+      if (honest) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A request beyond the queue, judged as the longest of them (documented with {@link Rule#PENDING_OVERFLOW}). */
@@ -491,7 +546,7 @@ public final class HeartbleedRules {
     CipherLayout layout = connection.cipherLayout();
     int length = longestOverflowed[requester];
     return new Pending(length, true, layout == null ? length : layout.maxPlaintext(length, connection.explicitIv()),
-        Discard.NONE);
+        -1, Discard.NONE);
   }
 
   private void checkUnanswered(Direction from, long ts, int recordLength) {

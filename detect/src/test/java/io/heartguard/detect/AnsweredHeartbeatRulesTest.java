@@ -139,4 +139,23 @@ class AnsweredHeartbeatRulesTest {
     assertThat(c.rules()).containsExactly(Rule.REQUEST_SHORT_PADDING, Rule.SHORT_PADDING_ANSWERED,
         Rule.RESPONSE_LEAK);
   }
+
+  @Test
+  void aFixedPeerThatDiscardsTheAttackAndAnswersTheNextRequestIsNotAccused() {
+    String honest = "18 0303 0023 01 0010" + "41".repeat(16) + "00".repeat(16);
+    c.client("18 0303 0001 01" + "18 0303 0013 01 0010" + "41".repeat(16) + honest); // truncated, short, honest
+    c.server("18 0303 0023 02 0010" + "41".repeat(16) + "00".repeat(16)); // 1.0.1g answers the honest one only
+    assertThat(c.rules()).containsExactly(Rule.HEARTBEAT_TRUNCATED, Rule.REQUEST_SHORT_PADDING);
+  }
+
+  @Test
+  void aVulnerablePeerAnsweringTheAttackAndTheNextRequestIsStillCaught() {
+    String honest = "18 0303 0023 01 0008" + "41".repeat(8) + "00".repeat(24);
+    c.client("18 0303 0001 01" + honest);
+    // 1.0.1f answers the 1-byte record with payload_length 8 read from stale bytes, then the honest request.
+    c.server("18 0303 001b 02 0008" + "42".repeat(8) + "00".repeat(16));
+    c.server("18 0303 001b 02 0008" + "41".repeat(8) + "00".repeat(16));
+    assertThat(c.rules()).containsExactly(Rule.HEARTBEAT_TRUNCATED, Rule.TRUNCATED_ANSWERED);
+    assertThat(c.only(Rule.TRUNCATED_ANSWERED).bytesLeaked()).isEqualTo(8);
+  }
 }

@@ -160,4 +160,24 @@ class EncryptedPairingRulesTest {
     // Suite unknown (no ServerHello): the bound is the request's own length, and the leak is estimated from it.
     assertThat(c.only(Rule.ENCRYPTED_RESPONSE_LEAK).bytesLeaked()).isEqualTo(1024 - 48 - 16);
   }
+
+  @Test
+  void aFixedPeerThatDiscardsAShortRequestAndAnswersTheNextIsNotAccused() {
+    aesCbcAfterApplicationData();
+    c.client(opaqueHeartbeat(TLS12, 48) + opaqueHeartbeat(TLS12, 64));
+    c.server(opaqueHeartbeat(TLS12, 64)); // 1.0.1g: the 48-byte request is discarded, the 64-byte one answered
+    c.client(APPLICATION_DATA);
+    c.server("17 0303 0020" + "cd".repeat(32));
+    c.server(opaqueHeartbeat(TLS12, 64)); // later, the server's own request
+    assertThat(c.rules()).containsExactly(Rule.ENCRYPTED_REQUEST_TOO_SHORT);
+  }
+
+  @Test
+  void aVulnerablePeerAnsweringAShortRequestBeforeTheNextIsStillCaught() {
+    aesCbcAfterApplicationData();
+    c.client(opaqueHeartbeat(TLS12, 48) + opaqueHeartbeat(TLS12, 64));
+    c.server(opaqueHeartbeat(TLS12, 64)); // 1.0.1f answers the 48-byte request...
+    c.server(opaqueHeartbeat(TLS12, 64)); // ...and then the 64-byte one, which finds nothing else pending
+    assertThat(c.rules()).containsExactly(Rule.ENCRYPTED_REQUEST_TOO_SHORT, Rule.SHORT_ENCRYPTED_REQUEST_ANSWERED);
+  }
 }
