@@ -120,35 +120,6 @@ public final class HeartbleedRules {
     String cipherName();
   }
 
-  // ---- Thresholds ------------------------------------------------------------------------------------------------
-
-  /**
-   * RFC 6520 section 3 allows one request in flight; Zeek alerts above 3 unanswered, which leaves room for requests
-   * lost with a capture's dropped packets.
-   */
-  static final int MAX_UNANSWERED_REQUESTS = 3;
-
-  /**
-   * Requests kept for exact pairing, per direction. RFC 6520 section 3 allows one in flight; 16 leaves room for
-   * peers that do not wait, and bounds memory. Beyond it {@link Rule#PENDING_OVERFLOW}.
-   */
-  static final int MAX_PENDING_REQUESTS = 16;
-
-  /** RFC 6520 section 4 and tls1_process_heartbeat: type (1), payload_length (2), at least 16 bytes of padding. */
-  static final int HEARTBEAT_OVERHEAD = HeartbeatFrame.HEADER_LENGTH + HeartbeatFrame.MIN_PADDING;
-
-  /**
-   * The largest plaintext record (RFC 5246 section 6.2.1). ssl3_write_bytes cuts a longer answer into records of
-   * this size, so a plaintext response this long whose payload_length runs past it continues in the next records.
-   */
-  static final int MAX_PLAINTEXT_RECORD = RecordHeader.MAX_PLAINTEXT;
-
-  /**
-   * The shortest protected record with any content: every suite adds a MAC or tag of at least 16 bytes (MD5, or
-   * CCM_8's 8-byte nonce and 8-byte tag). A shorter heartbeat record on a direction of unknown state is plaintext.
-   */
-  static final int MIN_PROTECTED_RECORD = 16 + 1;
-
   // ---- Per-connection state, indexed by Direction.ordinal() of the sender ----------------------------------------
 
   /** Why 1.0.1g would discard a request; NONE for a request it answers. */
@@ -197,6 +168,35 @@ public final class HeartbleedRules {
     this.keepLeakedBytes = keepLeakedBytes;
     Arrays.fill(reportedLeak, -1);
   }
+
+  // ---- Thresholds ------------------------------------------------------------------------------------------------
+
+  /**
+   * RFC 6520 section 3 allows one request in flight; Zeek alerts above 3 unanswered, which leaves room for requests
+   * lost with a capture's dropped packets.
+   */
+  static final int MAX_UNANSWERED_REQUESTS = 3;
+
+  /**
+   * Requests kept for exact pairing, per direction. RFC 6520 section 3 allows one in flight; 16 leaves room for
+   * peers that do not wait, and bounds memory. Beyond it {@link Rule#PENDING_OVERFLOW}.
+   */
+  static final int MAX_PENDING_REQUESTS = 16;
+
+  /** RFC 6520 section 4 and tls1_process_heartbeat: type (1), payload_length (2), at least 16 bytes of padding. */
+  static final int HEARTBEAT_OVERHEAD = HeartbeatFrame.HEADER_LENGTH + HeartbeatFrame.MIN_PADDING;
+
+  /**
+   * The largest plaintext record (RFC 5246 section 6.2.1). ssl3_write_bytes cuts a longer answer into records of
+   * this size, so a plaintext response this long whose payload_length runs past it continues in the next records.
+   */
+  static final int MAX_PLAINTEXT_RECORD = RecordHeader.MAX_PLAINTEXT;
+
+  /**
+   * The shortest protected record with any content: every suite adds a MAC or tag of at least 16 bytes (MD5, or
+   * CCM_8's 8-byte nonce and 8-byte tag). A shorter heartbeat record on a direction of unknown state is plaintext.
+   */
+  static final int MIN_PROTECTED_RECORD = 16 + 1;
 
   /**
    * Whether a heartbeat record on a direction of unknown state (picked up mid-stream) reads as plaintext: too short
