@@ -20,8 +20,8 @@ import io.heartguard.wire.record.RecordHeader;
  *
  * <p>A direction is encrypted exactly where OpenSSL switches it: at a ChangeCipherSpec of one byte, 0x01, once its
  * receiver has a cipher to change to (ssl3_read_bytes rejects any other content, and one before the hellos).
- * Records OpenSSL discards (empty ones, ssl3_get_record) change nothing. A direction picked up
- * mid-stream is not assumed encrypted: its heartbeats are read as plaintext when their bytes say so.
+ * Records OpenSSL discards (empty ones, ssl3_get_record) change nothing. A direction picked up mid-stream is not
+ * assumed encrypted: its heartbeats are read as plaintext when their bytes say so.
  */
 public final class ConnectionMonitor implements RecordListener, HeartbleedRules.Connection {
   /** ServerHello comes first and is small; a handshake buffered beyond this is not one we need to read. */
@@ -38,7 +38,8 @@ public final class ConnectionMonitor implements RecordListener, HeartbleedRules.
   private final long[] skippedBytes = new long[2];
   private HandshakeReader serverHandshake = new HandshakeReader(MAX_HELLO_BYTES);
   /** A plaintext handshake record came from this side: its hello, which gives the peer a cipher to change to. */
-  private final boolean[] handshakeSeen = new boolean[2];  private boolean applicationDataSeen;
+  private final boolean[] handshakeSeen = new boolean[2];
+  private boolean applicationDataSeen;
   private long applicationDataBytes;
   private ProtocolVersion recordVersion;
   private ProtocolVersion negotiatedVersion;
@@ -378,8 +379,9 @@ public final class ConnectionMonitor implements RecordListener, HeartbleedRules.
   }
 
   /**
-   * The longest encrypted heartbeat record {@code responder} may send next without it being reported as a leak
-   * (the exact bound for its oldest pending request under the negotiated cipher), or -1 when it has none pending.
+   * The longest encrypted heartbeat record {@code responder} may send next without it being reported as a leak (the
+   * exact bound for the request it answers under the negotiated cipher); 0 when only requests a fixed peer discards
+   * are pending, -1 when none is ({@link HeartbleedRules#largestHonestResponse(Direction)}).
    */
   public int largestHonestResponse(Direction responder) {
     return rules.largestHonestResponse(responder);

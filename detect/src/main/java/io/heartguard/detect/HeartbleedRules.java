@@ -434,19 +434,30 @@ public final class HeartbleedRules {
   }
 
   /**
-   * The longest encrypted heartbeat record that {@code responder} may send next without it being reported as a leak,
-   * or -1 when it has no request to answer (its next heartbeat is then a request, or the rest of an answer). A guard
-   * can cut a response on its record header alone with this.
+   * The longest encrypted heartbeat record that {@code responder} may send next without it being reported as a leak:
+   * the exact bound for the request it answers, as {@link #answeredRequest} pairs them. 0 when only requests a fixed
+   * peer discards are pending (any answer proves a vulnerable peer); -1 when none is pending (its next heartbeat is
+   * then a request, or the rest of an answer). A guard can cut a response on its record header alone with this.
    */
   public int largestHonestResponse(Direction responder) {
-    ArrayDeque<Pending> queue = pending[responder.opposite().ordinal()];
-    Pending request = queue == null ? null : queue.peekFirst();
-    if (request == null) {
-      int other = responder.opposite().ordinal();
-      return overflowed[other] > 0 ? largestHonestResponse(overflowRequest(other), connection.cipherLayout(),
-          connection.explicitIv()) : -1;
+    int requester = responder.opposite().ordinal();
+    CipherLayout layout = connection.cipherLayout();
+    boolean explicitIv = connection.explicitIv();
+    ArrayDeque<Pending> queue = pending[requester];
+    if (queue == null || queue.isEmpty()) {
+      return overflowed[requester] > 0 ? largestHonestResponse(overflowRequest(requester), layout, explicitIv) : -1;
     }
-    return largestHonestResponse(request, connection.cipherLayout(), connection.explicitIv());
+    Pending head = queue.peekFirst();
+    if (head.discard() == Discard.NONE) {
+      return largestHonestResponse(head, layout, explicitIv);
+    }
+    int largest = 0; // a discarded head is passed over for any later request that explains the answer
+    for (Pending request : queue) {
+      if (request.discard() == Discard.NONE) {
+        largest = Math.max(largest, largestHonestResponse(request, layout, explicitIv));
+      }
+    }
+    return largest;
   }
 
   private static Rule answeredRule(Pending request, long leaked, Rule leakRule) {

@@ -158,4 +158,14 @@ class AnsweredHeartbeatRulesTest {
     assertThat(c.rules()).containsExactly(Rule.HEARTBEAT_TRUNCATED, Rule.TRUNCATED_ANSWERED);
     assertThat(c.only(Rule.TRUNCATED_ANSWERED).bytesLeaked()).isEqualTo(8);
   }
+
+  @Test
+  void heartbleedResponseLeakOfAFullSizeRequestIsCaughtOnTheAnswersFirstRecord() {
+    // The request fills a 2^14-byte record and claims 65535: the answer's first record echoes no more than the
+    // request held, but its payload_length says 49154 more bytes follow. block-leak must cut this first record.
+    c.client("18 0303 4000 01 ffff" + "41".repeat(16381));
+    c.server("18 0303 4000 02 ffff" + "41".repeat(16381));
+    assertThat(c.rules()).containsExactly(Rule.REQUEST_PAYLOAD_OVERFLOW, Rule.RESPONSE_LEAK);
+    assertThat(c.only(Rule.RESPONSE_LEAK).bytesLeaked()).isEqualTo(65535 - 16381);
+  }
 }

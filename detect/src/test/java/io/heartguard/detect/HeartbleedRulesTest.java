@@ -177,4 +177,15 @@ class HeartbleedRulesTest {
     assertThat(dtls.onDatagram(Direction.TO_SERVER, datagram, 0, datagram.length, 0)).isEqualTo(1);
     assertThat(alerts).extracting(Alert::rule).containsExactly(Rule.REQUEST_PAYLOAD_OVERFLOW);
   }
+
+  @Test
+  void everyRuleHasItsOwnStableSignatureIdAndTheAnsweredOnesAreHigh() {
+    assertThat(java.util.Arrays.stream(Rule.values()).map(Rule::signatureId).distinct())
+        .hasSize(Rule.values().length);
+    assertThat(java.util.Arrays.stream(Rule.values()).map(Rule::id).distinct()).hasSize(Rule.values().length);
+    assertThat(Rule.REQUEST_PAYLOAD_OVERFLOW.signatureId()).isEqualTo(9_160_001); // ids never move
+    assertThat(Rule.CHANGE_CIPHER_SPEC_NOT_APPLIED.signatureId()).isEqualTo(9_160_014);
+    assertThat(Rule.values()).filteredOn(r -> r.id().contains("_answered") || r.id().contains("_leak"))
+        .extracting(Rule::severity).containsOnly(Severity.HIGH);
+  }
 }
