@@ -67,7 +67,10 @@ public final class HeartbleedRules {
             + " against the largest of the requests beyond"),
     CHANGE_CIPHER_SPEC_NOT_APPLIED("change_cipher_spec_not_applied", 9_160_014, Severity.MEDIUM,
         "ChangeCipherSpec that OpenSSL does not apply (empty, or not the single byte 1): the direction stays as it"
-            + " was, whatever else reads it as switched");
+            + " was, whatever else reads it as switched"),
+    FULL_RECORD_RESPONSE("heartbeat_full_record_response", 9_160_015, Severity.MEDIUM,
+        "encrypted heartbeat response filling a whole 2^14-byte record: honest only for a request as large, which no"
+            + " implementation sends; 1.0.1f's answer to a payload_length past 16365 begins so, the rest follows");
 
     private final String id;
     private final int signatureId;
@@ -407,6 +410,13 @@ public final class HeartbleedRules {
       boolean explicitIv, long ts) {
     int bound = largestHonestResponse(request, layout, explicitIv);
     if (recordLength <= bound && request.discard() == Discard.NONE) {
+      if (lastResponseFull[from.ordinal()]) {
+        // Its length cannot tell an honest answer to a full-size request from the first record of a longer answer.
+        report(Rule.FULL_RECORD_RESPONSE, from, ts, recordLength, -1, request.recordLength(), 0, Bytes.EMPTY,
+            String.format("encrypted heartbeat response from the %s of %d bytes fills a 2^14-byte record (its"
+                + " %d-byte request too): the first record of a longer answer looks the same", from.sender(),
+                recordLength, request.recordLength()));
+      }
       return;
     }
     // 1.0.1f answers with 3 + payload_length + 16 bytes: what runs past the request's record after its 3-byte header
