@@ -6,8 +6,10 @@ import java.util.Objects;
 /**
  * One finding on one connection: which rule, which way the offending record went, the lengths that made the rule
  * fire and a one-line reason that quotes them. {@code payloadLength} and {@code requestRecordLength} are -1 when
- * unknown (an encrypted record, no request seen). {@code leakedBytes} is empty unless the monitor was asked to keep
- * leaked memory: it is sensitive and never kept by default.
+ * unknown (an encrypted record, no request seen). {@code bytesLeaked} counts what an answer carried beyond the
+ * record of the request it answers (estimated to within a cipher block when encrypted; 0 when nothing, and for
+ * findings on requests). {@code leakedBytes} is empty unless the monitor was asked to keep leaked memory: it is
+ * sensitive and never kept by default.
  */
 public record Alert(
     HeartbleedRules.Rule rule,

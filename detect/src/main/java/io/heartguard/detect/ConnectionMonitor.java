@@ -17,7 +17,12 @@ import io.heartguard.wire.record.RecordHeader;
  * Watches one TLS or DTLS connection record by record and runs {@link HeartbleedRules} over its heartbeats. It
  * knows nothing of packets: a sensor feeds it from reassembled TCP streams (through {@link #reader}) or UDP
  * datagrams ({@link #onDatagram}), a proxy from its sockets. It tracks what the rules need: versions, the chosen
- * cipher, ChangeCipherSpec per direction, and whether application data was seen.
+ * cipher, whether each direction is encrypted, and whether application data was seen.
+ *
+ * <p>A direction is encrypted exactly where OpenSSL switches it: at a ChangeCipherSpec of one byte, 0x01, once its
+ * receiver has a cipher to change to (ssl3_read_bytes rejects any other content, and one before the hellos).
+ * Records OpenSSL discards (empty ones, ssl3_get_record) change nothing. A direction picked up mid-stream is not
+ * assumed encrypted: its heartbeats are read as plaintext when their bytes say so.
  */
 public final class ConnectionMonitor implements RecordListener, HeartbleedRules.Connection {
   /** ServerHello comes first and is small; a handshake buffered beyond this is not one we need to read. */
@@ -28,10 +33,13 @@ public final class ConnectionMonitor implements RecordListener, HeartbleedRules.
   private final HeartbleedRules rules;
   private final boolean[] changeCipherSpecSeen = new boolean[2];
   private final boolean[] midStream = new boolean[2];
+  private final boolean[] applicationDataFrom = new boolean[2];
   private final long[] records = new long[2];
   private final long[] heartbeats = new long[2];
   private final long[] skippedBytes = new long[2];
   private HandshakeReader serverHandshake = new HandshakeReader(MAX_HELLO_BYTES);
+  /** A plaintext handshake record came from this side: its hello, which gives the peer a cipher to change to. */
+  private final boolean[] handshakeSeen = new boolean[2];
   private boolean applicationDataSeen;
   private long applicationDataBytes;
   private ProtocolVersion recordVersion;
@@ -64,21 +72,34 @@ public final class ConnectionMonitor implements RecordListener, HeartbleedRules.
     if (recordVersion == null) {
       recordVersion = header.version();
     }
-    boolean complete = available == header.length();
+    int length = header.length();
+    boolean complete = available == length;
+    if (header.contentType() == ContentType.CHANGE_CIPHER_SPEC.code()) {
+      onChangeCipherSpec(direction, length, fragment, offset, available, timestampNanos);
+      return;
+    }
+    if (length == 0) {
+      return; // ssl3_get_record discards an empty record ("goto again"): no state changes
+    }
+    if (header.contentType() != ContentType.HEARTBEAT.code()) {
+      rules.onOtherRecord(direction);
+    }
     switch (header.contentType()) {
-      case 20 -> onChangeCipherSpec(direction);
       case 22 -> {
-        if (direction == Direction.TO_CLIENT && !encrypted(direction) && serverHandshake != null) {
-          readServerHandshake(fragment, offset, available, complete);
+        if (!encrypted(direction)) {
+          handshakeSeen[d] = true;
+          if (direction == Direction.TO_CLIENT && serverHandshake != null) {
+            readServerHandshake(fragment, offset, available, complete);
+          }
         }
       }
-      case 23 -> onApplicationData(header.length());
+      case 23 -> onApplicationData(direction, length);
       case 24 -> {
         heartbeats[d]++;
-        if (encrypted(direction)) {
-          rules.onEncryptedHeartbeat(direction, header.length(), timestampNanos);
+        if (heartbeatEncrypted(direction, length, fragment, offset, available)) {
+          rules.onEncryptedHeartbeat(direction, length, timestampNanos);
         } else {
-          rules.onPlaintextHeartbeat(direction, header.length(), fragment, offset, available, timestampNanos);
+          rules.onPlaintextHeartbeat(direction, length, fragment, offset, available, timestampNanos);
         }
       }
       default -> { }
@@ -117,13 +138,19 @@ public final class ConnectionMonitor implements RecordListener, HeartbleedRules.
     }
     // RFC 6347 section 4.1: epoch 0 is the initial, unprotected state; every ChangeCipherSpec increments it.
     boolean encrypted = epoch > 0;
+    if (recordLength == 0) {
+      return; // dtls1_get_record discards an empty record
+    }
+    if (type != ContentType.HEARTBEAT.code()) {
+      rules.onOtherRecord(direction);
+    }
     switch (type) {
       case 22 -> {
         if (direction == Direction.TO_CLIENT && !encrypted && cipherSuite < 0) {
           readDtlsServerHello(b, off, available);
         }
       }
-      case 23 -> onApplicationData(recordLength);
+      case 23 -> onApplicationData(direction, recordLength);
       case 24 -> {
         heartbeats[d]++;
         if (encrypted) {
@@ -144,26 +171,82 @@ public final class ConnectionMonitor implements RecordListener, HeartbleedRules.
     }
   }
 
-  private void onChangeCipherSpec(Direction direction) {
-    // RFC 5246 section 7.1: every record after ChangeCipherSpec in that direction is protected.
-    changeCipherSpecSeen[direction.ordinal()] = true;
+  /**
+   * RFC 5246 section 7.1: every record after ChangeCipherSpec in that direction is protected, but only once the
+   * receiver applies it. OpenSSL 1.0.1's ssl3_read_bytes takes a record of exactly one byte, 0x01, and fails the
+   * handshake on any other; ssl3_get_record drops an empty one unread.
+   */
+  private void onChangeCipherSpec(Direction direction, int length, byte[] fragment, int offset, int available,
+      long ts) {
+    int d = direction.ordinal();
+    if (encrypted(direction)) {
+      return; // a renegotiation's ChangeCipherSpec is itself protected: its length is the cipher's, not 1
+    }
+    if (length == 0) {
+      rules.onChangeCipherSpecNotApplied(direction, length, "is empty, and ssl3_get_record discards it", ts);
+      return;
+    }
+    rules.onOtherRecord(direction);
+    if (length != 1) {
+      rules.onChangeCipherSpecNotApplied(direction, length, "is not a single byte; ssl3_read_bytes fails the"
+          + " handshake on it", ts);
+      return;
+    }
+    // Content not held (a proxy may forward it unread): a wrong byte fails the handshake, so the length decides.
+    if (available == 1 && fragment[offset] != 1) {
+      rules.onChangeCipherSpecNotApplied(direction, length, String.format("holds 0x%02x, not 0x01; ssl3_read_bytes"
+          + " fails the handshake on it", fragment[offset] & 0xff), ts);
+      return;
+    }
+    if (changeCipherSpecInPlace(direction)) {
+      changeCipherSpecSeen[d] = true;
+    }
   }
 
-  private void onApplicationData(int length) {
+  /**
+   * Whether the receiver has a cipher to change to, which is all OpenSSL 1.0.1 through 1.0.1g check
+   * (ssl3_read_bytes: s->s3->tmp.new_cipher; ssl3_do_change_cipher_spec does not ask whether keys exist until
+   * 1.0.1h, CVE-2014-0224). The server has one once it read the ClientHello, the client once it read the
+   * ServerHello: so the sender's own hello must have gone first (or the server's, which proves the client's, e.g.
+   * after an SSLv2-compatible hello that is no record). On a direction picked up mid-stream the hello may predate
+   * the capture: the ChangeCipherSpec is taken as applied, since missing a switch would read ciphertext as plaintext.
+   */
+  private boolean changeCipherSpecInPlace(Direction direction) {
+    int d = direction.ordinal();
+    return handshakeSeen[d] || midStream[d]
+        || (direction == Direction.TO_SERVER && handshakeSeen[Direction.TO_CLIENT.ordinal()]);
+  }
+
+  private void onApplicationData(Direction direction, int length) {
     if (length > 0) {
       applicationDataSeen = true;
+      applicationDataFrom[direction.ordinal()] = true;
       applicationDataBytes += length;
     }
   }
 
   /**
    * Whether records in this direction are protected. TLS 1.3 protects everything after ServerHello (its
-   * ChangeCipherSpec is a compatibility no-op, RFC 8446 section 5). A direction first seen mid-stream is taken as
-   * protected: the handshake, and so the plaintext phase, is over.
+   * ChangeCipherSpec is a compatibility no-op, RFC 8446 section 5).
    */
   private boolean encrypted(Direction direction) {
+    return changeCipherSpecSeen[direction.ordinal()] || tls13;
+  }
+
+  /**
+   * Whether a heartbeat record is read as encrypted. On a direction picked up mid-stream before any hello, the
+   * handshake may or may not be over: application data from it says it is; otherwise the record's own bytes decide
+   * ({@link HeartbleedRules#looksLikePlaintextHeartbeat}), so a plaintext attack is still read as one.
+   */
+  private boolean heartbeatEncrypted(Direction direction, int length, byte[] fragment, int offset, int available) {
     int d = direction.ordinal();
-    return changeCipherSpecSeen[d] || tls13 || (midStream[d] && negotiatedVersion == null);
+    if (encrypted(direction)) {
+      return true;
+    }
+    if (!midStream[d] || negotiatedVersion != null) {
+      return false;
+    }
+    return applicationDataFrom[d] || !HeartbleedRules.looksLikePlaintextHeartbeat(length, fragment, offset, available);
   }
 
   private void readServerHandshake(byte[] fragment, int offset, int available, boolean complete) {
@@ -289,6 +372,15 @@ public final class ConnectionMonitor implements RecordListener, HeartbleedRules.
 
   public int alertCount() {
     return rules.alertCount();
+  }
+
+  /**
+   * The longest encrypted heartbeat record {@code responder} may send next without it being reported as a leak (the
+   * exact bound for the request it answers under the negotiated cipher); 0 when only requests a fixed peer discards
+   * are pending, -1 when none is ({@link HeartbleedRules#largestHonestResponse(Direction)}).
+   */
+  public int largestHonestResponse(Direction responder) {
+    return rules.largestHonestResponse(responder);
   }
 
   /** Whether a record of this type is one the monitor can use only with its bytes (all but application data). */

@@ -16,6 +16,20 @@ class HeartbleedRulesTest {
   private final TlsRecordReader toClient = monitor.reader(Direction.TO_CLIENT, true);
 
   private static final String CCS = "14 0303 0001 01"; // ChangeCipherSpec, TLS 1.2, length 1, value 1
+  /** ClientKeyExchange (16) in a handshake record: the monitor reads only its type. */
+  static final String CLIENT_KEY_EXCHANGE = "16 0303 0008 10 000004 0002 abcd";
+
+  /** ServerHello (2), TLS 1.2, no session id, the given suite, no compression, heartbeat extension. */
+  static String serverHello(String suite) {
+    return "16 0303 0031 02 00002d 0303" + "11".repeat(32) + "00" + suite + "00 0005 000f000101";
+  }
+
+  /** A full TLS 1.2 handshake under TLS_RSA_WITH_AES_128_CBC_SHA (16-byte blocks and IV, 20-byte MAC). */
+  private void handshake() {
+    server(serverHello("002f"));
+    client(CLIENT_KEY_EXCHANGE + CCS);
+    server(CCS);
+  }
 
   private void client(String hex) {
     byte[] b = hex(hex);
@@ -100,8 +114,7 @@ class HeartbleedRulesTest {
 
   @Test
   void encryptedHeartbeatBeforeApplicationDataIsReported() {
-    client(CCS);
-    server(CCS);
+    handshake();
     client("18 0303 0056" + "ab".repeat(86)); // 86 bytes of ciphertext
     assertThat(alerts).singleElement().satisfies(a -> {
       assertThat(a.rule()).isEqualTo(Rule.ENCRYPTED_BEFORE_APPLICATION_DATA);
@@ -112,8 +125,8 @@ class HeartbleedRulesTest {
 
   @Test
   void encryptedHeartbeatsAfterApplicationDataWithEqualEchoesAreQuiet() {
-    client(CCS + "17 0303 0020" + "cd".repeat(32)); // then 32 bytes of application data
-    server(CCS);
+    handshake();
+    client("17 0303 0020" + "cd".repeat(32)); // 32 bytes of application data
     client("18 0303 0040" + "ab".repeat(64));
     server("18 0303 0040" + "ab".repeat(64));
     assertThat(alerts).isEmpty();
@@ -121,29 +134,32 @@ class HeartbleedRulesTest {
 
   @Test
   void encryptedResponseMuchLongerThanItsRequestIsALeak() {
-    client(CCS + "17 0303 0020" + "cd".repeat(32));
-    server(CCS);
+    handshake();
+    client("17 0303 0020" + "cd".repeat(32));
     client("18 0303 0040" + "ab".repeat(64));
     server("18 0303 4000" + "ab".repeat(16384));
     assertThat(alerts).singleElement().satisfies(a -> {
       assertThat(a.rule()).isEqualTo(Rule.ENCRYPTED_RESPONSE_LEAK);
-      assertThat(a.bytesLeaked()).isEqualTo(16384 - 64);
+      // Plaintext at most 16384 - 16 (IV) - 20 (MAC) - 1 (padding_length) = 16347 against the request's 27, less
+      // the 16 bytes of padding the answer adds: 16304 bytes beyond the request.
+      assertThat(a.bytesLeaked()).isEqualTo(16347 - 27 - 16);
       assertThat(a.requestRecordLength()).isEqualTo(64);
+      assertThat(a.severity()).isEqualTo(Severity.HIGH);
     });
   }
 
   @Test
   void encryptedRequestShorterThanAnyValidHeartbeatIsReported() {
-    client(CCS + "17 0303 0020" + "cd".repeat(32));
-    server(CCS);
-    client("18 0303 0010" + "ab".repeat(16)); // 16 bytes: less than the 19 of an empty, padded heartbeat
+    handshake();
+    client("17 0303 0020" + "cd".repeat(32));
+    client("18 0303 0030" + "ab".repeat(48)); // 48 bytes: AES-CBC-SHA needs 64 for an empty, padded heartbeat
     assertThat(alerts).extracting(Alert::rule).containsExactly(Rule.ENCRYPTED_REQUEST_TOO_SHORT);
   }
 
   @Test
   void manyRequestsWithoutResponsesAreReportedOnce() {
-    client(CCS + "17 0303 0020" + "cd".repeat(32));
-    server(CCS);
+    handshake();
+    client("17 0303 0020" + "cd".repeat(32));
     for (int i = 0; i < 6; i++) {
       client("18 0303 0040" + "ab".repeat(64));
     }
@@ -160,5 +176,16 @@ class HeartbleedRulesTest {
         new FlowInfo(FlowInfo.Transport.UDP, "192.0.2.1", 5000, "192.0.2.2", 4433, 1), alerts::add);
     assertThat(dtls.onDatagram(Direction.TO_SERVER, datagram, 0, datagram.length, 0)).isEqualTo(1);
     assertThat(alerts).extracting(Alert::rule).containsExactly(Rule.REQUEST_PAYLOAD_OVERFLOW);
+  }
+
+  @Test
+  void everyRuleHasItsOwnStableSignatureIdAndTheAnsweredOnesAreHigh() {
+    assertThat(java.util.Arrays.stream(Rule.values()).map(Rule::signatureId).distinct())
+        .hasSize(Rule.values().length);
+    assertThat(java.util.Arrays.stream(Rule.values()).map(Rule::id).distinct()).hasSize(Rule.values().length);
+    assertThat(Rule.REQUEST_PAYLOAD_OVERFLOW.signatureId()).isEqualTo(9_160_001); // ids never move
+    assertThat(Rule.CHANGE_CIPHER_SPEC_NOT_APPLIED.signatureId()).isEqualTo(9_160_014);
+    assertThat(Rule.values()).filteredOn(r -> r.id().contains("_answered") || r.id().contains("_leak"))
+        .extracting(Rule::severity).containsOnly(Severity.HIGH);
   }
 }

@@ -66,12 +66,18 @@ public final class DetectJudge implements RecordJudge {
     return switch (rule) {
       // Malformed requests, readable in plaintext or given away by an encrypted length no valid heartbeat has.
       // RFC 6520 section 4 has a compliant receiver discard them silently, so dropping them costs nothing.
-      case REQUEST_PAYLOAD_OVERFLOW, REQUEST_SHORT_PADDING, ENCRYPTED_REQUEST_TOO_SHORT ->
+      // So is a heartbeat too short for its own header, from which 1.0.1f reads payload_length in stale memory.
+      case REQUEST_PAYLOAD_OVERFLOW, REQUEST_SHORT_PADDING, ENCRYPTED_REQUEST_TOO_SHORT, HEARTBEAT_TRUNCATED ->
           policies.contains(Policy.BLOCK_MALFORMED);
-      case RESPONSE_LEAK -> policies.contains(Policy.BLOCK_MALFORMED) || policies.contains(Policy.BLOCK_LEAK);
-      case ENCRYPTED_RESPONSE_LEAK -> policies.contains(Policy.BLOCK_LEAK);
-      // Signs of scanning, not of harm: reported, never blocked.
-      case ENCRYPTED_BEFORE_APPLICATION_DATA, MANY_UNANSWERED -> false;
+      // Answers a fixed peer would not give, and answers past the exact bound of their own request: the leak itself,
+      // plaintext or encrypted. Exact pairing is lost past the pending queue, so its overflow fails closed too, and
+      // so does a full-record encrypted answer, which looks like the first record of a longer one.
+      case RESPONSE_LEAK, ENCRYPTED_RESPONSE_LEAK, SHORT_PADDING_ANSWERED, TRUNCATED_ANSWERED,
+          SHORT_ENCRYPTED_REQUEST_ANSWERED, UNREQUESTED_RESPONSE_LEAK, PENDING_OVERFLOW, FULL_RECORD_RESPONSE ->
+          policies.contains(Policy.BLOCK_MALFORMED) || policies.contains(Policy.BLOCK_LEAK);
+      // Signs of scanning, not of harm: reported, never blocked. A ChangeCipherSpec OpenSSL does not apply changes
+      // nothing upstream either (it is discarded, or fails the handshake there).
+      case ENCRYPTED_BEFORE_APPLICATION_DATA, MANY_UNANSWERED, CHANGE_CIPHER_SPEC_NOT_APPLIED -> false;
     };
   }
 

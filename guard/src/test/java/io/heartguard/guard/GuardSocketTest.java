@@ -302,7 +302,8 @@ class GuardSocketTest {
     while (out.size() < size) {
       byte[] body = new byte[random.nextInt(1 + random.nextInt(16384))];
       random.nextBytes(body);
-      out.writeBytes(TlsBytes.record(20 + random.nextInt(4), body));
+      int type = 20 + random.nextInt(4);
+      out.writeBytes(TlsBytes.record(type, type == 20 ? new byte[] {1} : body)); // ChangeCipherSpec is one byte
     }
     return out.toByteArray();
   }

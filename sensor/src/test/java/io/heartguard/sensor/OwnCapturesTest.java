@@ -52,6 +52,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Our own captures: the vulnerable lab server attacked by heartguard scan, nmap and testssl, and the vulnerable lab
@@ -98,8 +100,8 @@ class OwnCapturesTest {
     assertThat(overflow.payloadLength()).isEqualTo(16384);
     assertThat(overflow.recordLength()).isEqualTo(22);
     // The lab answers in a first record of 2^14 bytes (type, length, 16381 payload bytes) and a second of the rest;
-    // what the first echoes past nmap's 19 bytes is the leak.
-    assertThat(only(attacked.alerts(), Rule.RESPONSE_LEAK).bytesLeaked()).isEqualTo(16381 - 19);
+    // the answer's payload_length past nmap's 19 bytes is the leak.
+    assertThat(only(attacked.alerts(), Rule.RESPONSE_LEAK).bytesLeaked()).isEqualTo(16384 - 19);
   }
 
   @Test
@@ -113,8 +115,8 @@ class OwnCapturesTest {
     // testssl's request, as captured: 18 0303 0003 | 01 4000 — request (1), payload_length 16384, in a 3-byte record.
     assertThat(overflow.payloadLength()).isEqualTo(16384);
     assertThat(overflow.recordLength()).isEqualTo(3);
-    // Nothing carried: all 16381 payload bytes of the lab's first 2^14-byte answer record are leaked memory.
-    assertThat(only(attacked.alerts(), Rule.RESPONSE_LEAK).bytesLeaked()).isEqualTo(16381);
+    // Nothing carried: all 16384 payload bytes of the lab's answer (2^14 bytes, then the rest) are leaked memory.
+    assertThat(only(attacked.alerts(), Rule.RESPONSE_LEAK).bytesLeaked()).isEqualTo(16384);
   }
 
   private interface Attack {
@@ -223,7 +225,7 @@ class OwnCapturesTest {
     Alert overflow = only(alerts, Rule.REQUEST_PAYLOAD_OVERFLOW);
     assertThat(overflow.payloadLength()).isEqualTo(16384);
     assertThat(overflow.recordLength()).isEqualTo(3);
-    assertThat(only(alerts, Rule.RESPONSE_LEAK).bytesLeaked()).isEqualTo(16381);
+    assertThat(only(alerts, Rule.RESPONSE_LEAK).bytesLeaked()).isEqualTo(16384);
   }
 
   private static void readRecord(InputStream in) throws IOException {
@@ -231,6 +233,127 @@ class OwnCapturesTest {
     byte[] header = new byte[5];
     data.readFully(header);
     data.readFully(new byte[((header[3] & 0xff) << 8) | (header[4] & 0xff)]);
+  }
+
+  // ---- Honest encrypted heartbeats between real OpenSSL 1.0.1f peers ----------------------------------------------
+
+  /**
+   * The exact bound for encrypted answers (CipherLayout.largestHonestResponse) against the real thing: 1.0.1f's
+   * s_client sends heartbeats ("B") after some application data, 1.0.1f's s_server answers them, under suites of
+   * every record layout. Not one alert: an honest answer is never longer than its request.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+      "AES128-SHA, -tls1_2", // CBC, explicit IV, SHA-1 MAC
+      "AES128-SHA, -tls1", // CBC without explicit IV
+      "AES256-SHA256, -tls1_2",
+      "DES-CBC3-SHA, -tls1_1", // 8-byte blocks
+      "RC4-SHA, -tls1_2", // stream
+      "AES128-GCM-SHA256, -tls1_2", // AEAD: 8-byte explicit nonce, 16-byte tag
+      "ECDHE-RSA-AES256-SHA384, -tls1_2",
+  })
+  void honestEncryptedHeartbeatsBetweenRealOpenSslPeersRaiseNothing(String cipher, String protocol) throws Exception {
+    Path openssl = Captures.pcaps().resolveSibling("openssl").resolve("bin/openssl-1.0.1f");
+    Path tools = realOpenSslTools();
+    int port;
+    try (ServerSocket free = new ServerSocket(0, 1, LOOPBACK)) {
+      port = free.getLocalPort();
+    }
+    Path file = OUT.resolve("openssl-1.0.1f-heartbeats-" + cipher + protocol + ".pcap");
+    try (LoopbackRecording recording = LoopbackRecording.start(file, "tcp port " + port)) {
+      ProcessBuilder serverCommand = new ProcessBuilder(openssl.toString(), "s_server", "-accept",
+          Integer.toString(port), "-cert", tools.resolve("cert.pem").toString(), "-key",
+          tools.resolve("key.pem").toString(), "-cipher", cipher).redirectErrorStream(true);
+      serverCommand.environment().put("LD_PRELOAD", tools.resolve("bindlo.so").toString()); // 127.0.0.1 only
+      Lines server = new Lines(serverCommand.start());
+      Lines client = null;
+      try {
+        server.await("ACCEPT");
+        client = new Lines(new ProcessBuilder(openssl.toString(), "s_client", "-connect", "127.0.0.1:" + port,
+            "-cipher", cipher, protocol, "-msg").redirectErrorStream(true).start());
+        client.await("Verify return code");
+        client.send("hello"); // application data first: no heartbeat_before_application_data
+        server.await("hello");
+        for (int i = 1; i <= 2; i++) {
+          client.send("B");
+          client.awaitCount("HeartbeatResponse", i);
+        }
+        client.process.getOutputStream().close(); // s_client quits at the end of its input
+        assertThat(client.process.waitFor(TOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+      } finally {
+        if (client != null) {
+          client.process.destroyForcibly();
+        }
+        server.process.destroyForcibly();
+      }
+      recording.finish();
+    }
+    assertThat(alertsOf(file)).isEmpty();
+  }
+
+  /** bindlo.so (s_server on 127.0.0.1 only, fixtures/openssl/src) and a throwaway key and certificate. */
+  private static Path realOpenSslTools() throws Exception {
+    Path tools = OUT.resolve("openssl-tools");
+    if (Files.exists(tools.resolve("bindlo.so")) && Files.exists(tools.resolve("cert.pem"))) {
+      return tools;
+    }
+    Files.createDirectories(tools);
+    Path source = Captures.pcaps().resolveSibling("openssl").resolve("src/bindlo.c");
+    run("gcc", "-shared", "-fPIC", "-O2", "-o", tools.resolve("bindlo.so").toString(), source.toString(), "-ldl");
+    run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-days", "2",
+        "-keyout", tools.resolve("key.pem").toString(), "-out", tools.resolve("cert.pem").toString());
+    return tools;
+  }
+
+  private static void run(String... command) throws Exception {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    assertThat(process.waitFor(TOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS)).as(String.join(" ", command)).isTrue();
+    assertThat(process.exitValue()).as(String.join(" ", command)).isZero();
+  }
+
+  /** A process's output lines as they come, to wait on; its input to type into. */
+  private static final class Lines {
+    final Process process;
+    private final List<String> seen = new ArrayList<>();
+
+    Lines(Process process) {
+      this.process = process;
+      Thread.ofVirtual().start(() -> {
+        try (BufferedReader reader = process.inputReader(UTF_8)) {
+          for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+            synchronized (seen) {
+              seen.add(line);
+              seen.notifyAll();
+            }
+          }
+        } catch (IOException e) {
+          // the process ended; waiters time out with what was seen
+        }
+      });
+    }
+
+    void send(String line) throws IOException {
+      process.getOutputStream().write((line + "\n").getBytes(US_ASCII));
+      process.getOutputStream().flush();
+    }
+
+    void await(String text) throws InterruptedException {
+      awaitCount(text, 1);
+    }
+
+    void awaitCount(String text, int count) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TOOL_TIMEOUT_SECONDS);
+      synchronized (seen) {
+        while (seen.stream().filter(l -> l.contains(text)).count() < count) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            throw new AssertionError("no \"" + text + "\" (x" + count + ") in: " + seen);
+          }
+          seen.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        }
+      }
+    }
   }
 
   // ---- Encrypted Heartbleed, written in test code -----------------------------------------------------------------
@@ -285,7 +408,8 @@ class OwnCapturesTest {
     Alert leak = only(alerts, Rule.ENCRYPTED_RESPONSE_LEAK);
     assertThat(leak.recordLength()).isEqualTo(response);
     assertThat(leak.requestRecordLength()).isEqualTo(request);
-    assertThat(leak.bytesLeaked()).isEqualTo(response - request);
+    // The answer's 16384-byte payload less the 16 bytes the request's record held after its header.
+    assertThat(leak.bytesLeaked()).isEqualTo(response - request - 16);
     assertThat(leak.cipherSuite()).isEqualTo("TLS_RSA_WITH_AES_128_CBC_SHA");
   }
 
