@@ -410,8 +410,10 @@ public final class HeartbleedRules {
       boolean explicitIv, long ts) {
     int bound = largestHonestResponse(request, layout, explicitIv);
     if (recordLength <= bound && request.discard() == Discard.NONE) {
-      if (lastResponseFull[from.ordinal()]) {
-        // Its length cannot tell an honest answer to a full-size request from the first record of a longer answer.
+      if (lastResponseFull[from.ordinal()] && stillPending(from.opposite())) {
+        // Its length cannot tell an honest answer to a full-size request from the first record of a longer answer,
+        // and the next record would pair with the request still pending. With none pending, the next record is
+        // caught as unrequested, so an honest full-size answer passes.
         report(Rule.FULL_RECORD_RESPONSE, from, ts, recordLength, -1, request.recordLength(), 0, Bytes.EMPTY,
             String.format("encrypted heartbeat response from the %s of %d bytes fills a 2^14-byte record (its"
                 + " %d-byte request too): the first record of a longer answer looks the same", from.sender(),
@@ -536,6 +538,13 @@ public final class HeartbleedRules {
       return overflowRequest(r);
     }
     return passedOver[r] == null ? null : passedOver[r].pollFirst();
+  }
+
+  /** Whether a request from this side still awaits its answer, so that a continuation record could pair with it. */
+  private boolean stillPending(Direction requester) {
+    int r = requester.ordinal();
+    return pending[r] != null && !pending[r].isEmpty() || overflowed[r] > 0
+        || passedOver[r] != null && !passedOver[r].isEmpty();
   }
 
   /** Whether a request after the oldest would have this answer from an honest peer. */

@@ -36,6 +36,7 @@ import java.util.List;
  * @param realOpenSsl what real 1.0.1f does with it, observed: it leaks, or it refuses the bytes and leaks nothing
  */
 record Attack(String name, String does, byte[] opening, List<byte[]> pieces, Duration gap, OnRealOpenSsl realOpenSsl) {
+  /** What a real 1.0.1f does with the case: leaks memory, or refuses or skips the bytes so that nothing leaks. */
   enum OnRealOpenSsl { LEAKS, REFUSES }
 
   /** A run of the case: what came back, and both byte streams for a capture. */
