@@ -52,15 +52,15 @@ public final class Auditor {
   private final List<String> notes = new ArrayList<>();
   private final OpenSslFinder finder = new OpenSslFinder(this::note);
 
-  public Report report() {
+  public synchronized Report report() {
     return new Report(List.copyOf(findings), List.copyOf(notes));
   }
 
-  void note(String line) {
+  synchronized void note(String line) {
     notes.add(Text.printable(line));
   }
 
-  public void add(Finding f) {
+  public synchronized void add(Finding f) {
     findings.add(f);
   }
 
@@ -112,7 +112,8 @@ public final class Auditor {
   // ---- a root filesystem on disk
 
   private void directory(Path root) throws IOException {
-    Map<String, Finding> byPath = new LinkedHashMap<>();
+    Map<String, Finding> byPath = new java.util.concurrent.ConcurrentHashMap<>();
+    List<Path> files = new ArrayList<>();
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
@@ -125,18 +126,7 @@ public final class Auditor {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
         if (attrs.isRegularFile() && attrs.size() >= 8) {
-          Finding.Location where = new Finding.Location(file, null);
-          String name = file.getFileName().toString();
-          List<Finding> found = new ArrayList<>();
-          try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
-            found = finder.find(where, name, RandomAccessInput.of(c), file, 0);
-          } catch (IOException | RuntimeException e) {
-            finder.unreadable(where, name, e, found);
-          }
-          String inRoot = "/" + root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
-          for (Finding f : found) {
-            byPath.put(inRoot + (f.location().member() == null ? "" : "!" + f.location().member()), f);
-          }
+          files.add(file);
         }
         return FileVisitResult.CONTINUE;
       }
@@ -145,11 +135,51 @@ public final class Auditor {
       public FileVisitResult visitFileFailed(Path file, IOException e) {
         List<Finding> found = new ArrayList<>();
         finder.unreadable(new Finding.Location(file, null), String.valueOf(file.getFileName()), e, found);
-        found.forEach(f -> byPath.put("/" + root.relativize(file), f));
+        found.forEach(f -> byPath.put(inRoot(root, file), f));
         return FileVisitResult.CONTINUE;
       }
     });
-    packages(new DirectoryTree(root), byPath, inRoot -> new Finding.Location(root.resolve(inRoot.substring(1)), null));
+    // Most of the time is waiting for the disk and the page cache: a few threads keep more reads in flight.
+    int threads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors() * 2));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      int slice = Math.max(1, files.size() / (threads * 16));
+      for (int from = 0; from < files.size(); from += slice) {
+        List<Path> part = files.subList(from, Math.min(files.size(), from + slice));
+        done.add(pool.submit(() -> part.forEach(file -> examine(root, file, byPath))));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("audit interrupted");
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IOException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+    packages(new DirectoryTree(root), new java.util.TreeMap<>(byPath),
+        inRoot -> new Finding.Location(root.resolve(inRoot.substring(1)), null));
+  }
+
+  private void examine(Path root, Path file, Map<String, Finding> byPath) {
+    Finding.Location where = new Finding.Location(file, null);
+    String name = file.getFileName().toString();
+    List<Finding> found = new ArrayList<>();
+    try (FileChannel c = FileChannel.open(file, StandardOpenOption.READ)) {
+      found = finder.find(where, name, RandomAccessInput.of(c), file, 0);
+    } catch (IOException | RuntimeException e) {
+      finder.unreadable(where, name, e, found);
+    }
+    for (Finding f : found) {
+      byPath.put(inRoot(root, file) + (f.location().member() == null ? "" : "!" + f.location().member()), f);
+    }
+  }
+
+  private static String inRoot(Path root, Path file) {
+    return "/" + root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
   }
 
   private static boolean isPseudo(Path dir) {

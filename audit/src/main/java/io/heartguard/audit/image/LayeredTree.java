@@ -18,6 +18,8 @@ import java.util.TreeMap;
 public final class LayeredTree implements RootTree {
   private static final String WHITEOUT = ".wh.";
   private static final String OPAQUE = ".wh..wh..opq";
+  /** Paths held for one image; a real one has tens of thousands, so this only stops a hostile archive. */
+  static final int MAX_PATHS = 4_000_000;
 
   /** A member that survived: which layer it came from, and its header. */
   public record Node(int layer, TarEntry entry) {}
@@ -26,7 +28,10 @@ public final class LayeredTree implements RootTree {
   private final Map<String, byte[]> contents = new HashMap<>();
 
   /** Applies one member of layer {@code layer}; layers must come bottom first. */
-  public void apply(int layer, TarEntry e) {
+  public void apply(int layer, TarEntry e) throws TarException {
+    if (nodes.size() >= MAX_PATHS) {
+      throw new TarException("image has more than " + MAX_PATHS + " paths; not audited");
+    }
     String path = "/" + e.name();
     int slash = path.lastIndexOf('/');
     String dir = path.substring(0, slash);
