@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * The two strings OpenSSL compiles into its read-only data that an audit needs: the version banner
  * (OPENSSL_VERSION_TEXT, "OpenSSL 1.0.1f 6 Jan 2014", crypto/opensslv.h) and the compiler flags the library was
  * built with (crypto/cversion.c, SSLeay_version(SSLEAY_CFLAGS): "gcc -fPIC ... -DOPENSSL_NO_HEARTBEATS ..."). The
- * data is read in chunks as NUL-terminated strings, so memory stays bounded whatever the section's size.
+ * data is read in chunks, so memory stays bounded whatever the section's size.
  */
 public record RodataStrings(String banner, String compilerFlags) {
   /** The banner as opensslv.h writes it: version, optional suffixes ("-fips", "+quic"), then the release date. */
@@ -21,81 +21,66 @@ public record RodataStrings(String banner, String compilerFlags) {
   private static final int MAX_STRING = 4096;
   private static final int CHUNK = 1 << 20;
 
+  /**
+   * Scans {@code size} bytes at {@code offset} for the two strings. The bytes are read in chunks that overlap by
+   * {@link #MAX_STRING}, and searched with String.indexOf on an ISO-8859-1 view (a vectorised search in the JDK),
+   * so a program without OpenSSL costs one pass at memory speed; each string is taken only where it starts in its
+   * chunk's own part, with the byte before it in the chunk to prove it starts a NUL-terminated string.
+   */
   public static RodataStrings scan(RandomAccessInput in, long offset, long size) throws IOException {
     String banner = null;
     String flags = null;
-    byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(size, 1))];
-    byte[] carry = new byte[MAX_STRING];
-    int carried = 0;
-    boolean carryTooLong = false;
-    for (long done = 0; done < size && (banner == null || flags == null); ) {
-      int n = (int) Math.min(chunk.length, size - done);
-      in.readFully(offset + done, chunk, 0, n);
-      int start = 0;
-      for (int i = 0; i < n; i++) {
-        if (chunk[i] != 0) {
-          continue;
-        }
-        String s;
-        if (carried > 0 || carryTooLong) {
-          int more = i - start;
-          s = !carryTooLong && carried + more <= MAX_STRING ? join(carry, carried, chunk, start, more) : null;
-          carried = 0;
-          carryTooLong = false;
-        } else {
-          s = candidate(chunk, start, i - start);
-        }
-        if (s != null) {
-          if (banner == null && BANNER.matcher(s).matches()) {
-            banner = s;
-          } else if (flags == null && FLAGS.matcher(s).matches()) {
-            flags = s;
-          }
-        }
-        start = i + 1;
-      }
-      int rest = n - start;
-      if (carried + rest <= MAX_STRING) {
-        System.arraycopy(chunk, start, carry, carried, rest);
-        carried += rest;
+    int step = CHUNK - MAX_STRING;
+    byte[] buffer = new byte[(int) Math.min(CHUNK + 1L, size + 1)];
+    for (long at = 0; at < size && (banner == null || flags == null); at += step) {
+      // buffer[0] is the byte before this chunk (a NUL before the section's first byte), then the chunk itself.
+      int n = (int) Math.min(buffer.length - 1, size - at);
+      if (at == 0) {
+        buffer[0] = 0;
+        in.readFully(offset, buffer, 1, n);
       } else {
-        carryTooLong = true;
+        in.readFully(offset + at - 1, buffer, 0, n + 1);
       }
-      done += n;
+      boolean last = at + n >= size;
+      String chunk = new String(buffer, 0, n + 1, StandardCharsets.ISO_8859_1);
+      int ownEnd = last ? n + 1 : 1 + step; // strings starting here or later belong to the next chunk
+      if (banner == null) {
+        banner = find(chunk, "OpenSSL ", ownEnd, last, BANNER, 0);
+      }
+      if (flags == null) {
+        flags = find(chunk, " -D", ownEnd, last, FLAGS, -1);
+      }
     }
     return new RodataStrings(banner, flags);
   }
 
   /**
-   * Only strings that could be one of the two become Java strings (a banner starts "OpenSSL ", a flags line holds
-   * " -D"): the rest of .rodata costs a byte compare or two.
+   * The first NUL-terminated string in the chunk that holds {@code needle}, starts before {@code ownEnd} and matches
+   * {@code pattern}. {@code startsWithNeedle} 0: the needle must start the string; -1: it may be anywhere in it.
    */
-  private static String candidate(byte[] b, int from, int length) {
-    if (length < 8 || length > MAX_STRING) {
-      return null;
-    }
-    boolean banner = b[from] == 'O' && b[from + 1] == 'p' && b[from + 2] == 'e' && b[from + 3] == 'n'
-        && b[from + 4] == 'S' && b[from + 5] == 'S' && b[from + 6] == 'L' && b[from + 7] == ' ';
-    if (banner || hasDefine(b, from, length)) {
-      return new String(b, from, length, StandardCharsets.ISO_8859_1);
+  private static String find(String chunk, String needle, int ownEnd, boolean last, Pattern pattern, int startsWithNeedle) {
+    for (int i = chunk.indexOf(needle, 1); i >= 0 && i < chunk.length(); i = chunk.indexOf(needle, i + 1)) {
+      int start = startsWithNeedle == 0 ? i : chunk.lastIndexOf('\0', i) + 1;
+      if (start < 1 || chunk.charAt(start - 1) != 0 || start >= ownEnd) {
+        if (start >= ownEnd) {
+          return null;
+        }
+        continue;
+      }
+      int end = chunk.indexOf('\0', i);
+      if (end < 0) {
+        end = last ? chunk.length() : -1;
+      }
+      if (end < 0 || end - start > MAX_STRING) {
+        continue;
+      }
+      String s = chunk.substring(start, end);
+      if (pattern.matcher(s).matches()) {
+        return s;
+      }
+      i = end;
     }
     return null;
-  }
-
-  private static boolean hasDefine(byte[] b, int from, int length) {
-    for (int i = from, end = from + length - 2; i < end; i++) {
-      if (b[i] == ' ' && b[i + 1] == '-' && b[i + 2] == 'D') {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String join(byte[] head, int headLength, byte[] tail, int from, int length) {
-    byte[] all = new byte[headLength + length];
-    System.arraycopy(head, 0, all, 0, headLength);
-    System.arraycopy(tail, from, all, headLength, length);
-    return candidate(all, 0, all.length);
   }
 
   /** Whether the build flags turn the heartbeat extension off (OpenSSL 1.0.1g added "no-heartbeats" for this). */
