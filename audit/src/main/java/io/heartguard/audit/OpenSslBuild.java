@@ -60,12 +60,13 @@ public record OpenSslBuild(Role role, OpenSslVersion version, boolean laterSerie
     if (role == Role.STATIC_COPY && dynamic.needed().stream().anyMatch(OpenSslBuild::isLibraryName)) {
       return Optional.empty();
     }
-    RodataStrings strings = readOnlyStrings(elf);
+    List<long[]> rodata = readOnlyData(elf);
+    String banner = banner(elf, rodata);
     List<String> evidence = new ArrayList<>();
     OpenSslVersion version = null;
-    if (strings.banner() != null) {
-      version = OpenSslVersion.findIn(strings.banner()).orElse(null);
-      evidence.add("banner \"" + strings.banner() + "\"");
+    if (banner != null) {
+      version = OpenSslVersion.findIn(banner).orElse(null);
+      evidence.add("banner \"" + banner + "\"");
     } else if (role == Role.STATIC_COPY) {
       return Optional.empty();
     } else {
@@ -79,7 +80,7 @@ public record OpenSslBuild(Role role, OpenSslVersion version, boolean laterSerie
     }
     // Only an affected version needs its build read: a later one is fixed with or without heartbeats.
     Heartbeats heartbeats = version != null && version.hasHeartbleed()
-        ? heartbeats(elf, role, strings, evidence) : Heartbeats.UNKNOWN;
+        ? heartbeats(elf, role, new RodataStrings(banner, compilerFlags(elf, rodata)), evidence) : Heartbeats.UNKNOWN;
     return Optional.of(new OpenSslBuild(role, version, false, heartbeats, evidence));
   }
 
@@ -112,22 +113,39 @@ public record OpenSslBuild(Role role, OpenSslVersion version, boolean laterSerie
     return all;
   }
 
-  private static RodataStrings readOnlyStrings(ElfFile elf) throws IOException {
-    List<ElfFile.Section> rodata = elf.sections().stream()
-        .filter(s -> s.name().startsWith(".rodata") && s.hasFileBytes()).toList();
+  /** Where OpenSSL's strings are: the .rodata sections, or the whole file when it has no section headers. */
+  private static List<long[]> readOnlyData(ElfFile elf) throws IOException {
     if (elf.sections().isEmpty()) {
-      // No section headers (stripped with sstrip, or damaged): the whole file is all there is to read.
-      return RodataStrings.scan(elf.input(), 0, elf.input().size());
+      return List.of(new long[] {0, elf.input().size()}); // stripped with sstrip, or damaged
     }
-    String banner = null;
-    String flags = null;
-    for (ElfFile.Section s : rodata) {
-      elf.requireInFile(s);
-      RodataStrings found = RodataStrings.scan(elf.input(), s.offset(), s.size());
-      banner = banner != null ? banner : found.banner();
-      flags = flags != null ? flags : found.compilerFlags();
+    List<long[]> extents = new ArrayList<>();
+    for (ElfFile.Section s : elf.sections()) {
+      if (s.name().startsWith(".rodata") && s.hasFileBytes()) {
+        elf.requireInFile(s);
+        extents.add(new long[] {s.offset(), s.size()});
+      }
     }
-    return new RodataStrings(banner, flags);
+    return extents;
+  }
+
+  private static String banner(ElfFile elf, List<long[]> extents) throws IOException {
+    for (long[] e : extents) {
+      String found = RodataStrings.banner(elf.input(), e[0], e[1]);
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
+  }
+
+  private static String compilerFlags(ElfFile elf, List<long[]> extents) throws IOException {
+    for (long[] e : extents) {
+      String found = RodataStrings.compilerFlags(elf.input(), e[0], e[1]);
+      if (found != null) {
+        return found;
+      }
+    }
+    return null;
   }
 
   private static Heartbeats heartbeats(ElfFile elf, Role role, RodataStrings strings, List<String> evidence)

@@ -21,18 +21,30 @@ public record RodataStrings(String banner, String compilerFlags) {
   private static final int MAX_STRING = 4096;
   private static final int CHUNK = 1 << 20;
 
+  /** The version banner in {@code size} bytes at {@code offset}, or null. */
+  public static String banner(RandomAccessInput in, long offset, long size) throws IOException {
+    return scan(in, offset, size, "OpenSSL ", BANNER, 0);
+  }
+
   /**
-   * Scans {@code size} bytes at {@code offset} for the two strings. The bytes are read in chunks that overlap by
-   * {@link #MAX_STRING}, and searched with String.indexOf on an ISO-8859-1 view (a vectorised search in the JDK),
-   * so a program without OpenSSL costs one pass at memory speed; each string is taken only where it starts in its
-   * chunk's own part, with the byte before it in the chunk to prove it starts a NUL-terminated string.
+   * The compiler flags line in {@code size} bytes at {@code offset}, or null. A second pass, made only for an
+   * affected banner: " -D" is a slower needle than the banner's, and most files never need it.
    */
-  public static RodataStrings scan(RandomAccessInput in, long offset, long size) throws IOException {
-    String banner = null;
-    String flags = null;
+  public static String compilerFlags(RandomAccessInput in, long offset, long size) throws IOException {
+    return scan(in, offset, size, " -D", FLAGS, -1);
+  }
+
+  /**
+   * The bytes are read in chunks that overlap by {@link #MAX_STRING} and searched with String.indexOf on an
+   * ISO-8859-1 view (vectorised in the JDK), so a program without OpenSSL costs one pass. A string is taken only in
+   * the chunk where it starts in the chunk's own part, with the byte before it there to prove it starts a
+   * NUL-terminated string.
+   */
+  private static String scan(RandomAccessInput in, long offset, long size, String needle, Pattern pattern,
+      int startsWithNeedle) throws IOException {
     int step = CHUNK - MAX_STRING;
     byte[] buffer = new byte[(int) Math.min(CHUNK + 1L, size + 1)];
-    for (long at = 0; at < size && (banner == null || flags == null); at += step) {
+    for (long at = 0; at < size; at += step) {
       // buffer[0] is the byte before this chunk (a NUL before the section's first byte), then the chunk itself.
       int n = (int) Math.min(buffer.length - 1, size - at);
       if (at == 0) {
@@ -44,14 +56,12 @@ public record RodataStrings(String banner, String compilerFlags) {
       boolean last = at + n >= size;
       String chunk = new String(buffer, 0, n + 1, StandardCharsets.ISO_8859_1);
       int ownEnd = last ? n + 1 : 1 + step; // strings starting here or later belong to the next chunk
-      if (banner == null) {
-        banner = find(chunk, "OpenSSL ", ownEnd, last, BANNER, 0);
-      }
-      if (flags == null) {
-        flags = find(chunk, " -D", ownEnd, last, FLAGS, -1);
+      String found = find(chunk, needle, ownEnd, last, pattern, startsWithNeedle);
+      if (found != null) {
+        return found;
       }
     }
-    return new RodataStrings(banner, flags);
+    return null;
   }
 
   /**
