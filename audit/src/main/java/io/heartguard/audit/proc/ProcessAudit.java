@@ -61,7 +61,8 @@ public final class ProcessAudit {
       process(pid, !pids.isEmpty());
     }
     if (unreadable > 0) {
-      notes.accept(unreadable + " processes' maps could not be read (permission denied, or they exited); run as root to see every process");
+      notes.accept("maps of " + unreadable + " processes could not be read (they exited, or permission denied: run as"
+          + " root to see every process)");
     }
     if (current > 0) {
       notes.accept(current + " mappings of OpenSSL libraries are current and not vulnerable; not listed");
