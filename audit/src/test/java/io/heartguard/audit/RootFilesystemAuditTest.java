@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,5 +96,79 @@ class RootFilesystemAuditTest {
     assertThat(truncated.evidence().get(0)).startsWith("named like an OpenSSL library but could not be read: truncated ELF");
     assertThat(r.notes()).singleElement().asString().contains("/a/lib/libfoo.so: truncated ELF").doesNotContain("\n");
     assertThat(Audits.at(r, "/z/lib/libssl.so.1.0.0").verdict()).isEqualTo(Verdict.VULNERABLE);
+  }
+
+  @Test
+  void permissionDeniedIsInconclusiveForALibraryAndANoteOtherwise(@TempDir Path classPath) throws Exception {
+    Path lib = put("usr/lib/libssl.so.1.0.0", Fixtures.libssl("1.0.1f"));
+    Path other = put("usr/bin/tool", Fixtures.program("1.0.1f"));
+    Files.setPosixFilePermissions(lib, java.util.Set.of());
+    Files.setPosixFilePermissions(other, java.util.Set.of());
+    open(root);
+
+    // Root reads every file whatever its mode, so as root the audit runs as "nobody" (setpriv), from a copy of
+    // its class path that "nobody" can read.
+    Audits.Run run = "root".equals(System.getProperty("user.name")) ? asNobody(root, classPath) : Audits.command(root.toString());
+
+    assertThat(run.out()).containsPattern("INCONCLUSIVE +shared-library +- +" + java.util.regex.Pattern.quote(
+        root.toRealPath().resolve("usr/lib/libssl.so.1.0.0").toString()));
+    assertThat(run.out()).contains("named like an OpenSSL library but could not be read: permission denied");
+    assertThat(run.err()).isEqualTo("note: " + root.toRealPath().resolve("usr/bin/tool") + ": permission denied: "
+        + root.toRealPath().resolve("usr/bin/tool") + "\n");
+    assertThat(run.exitCode()).isEqualTo(3);
+  }
+
+  /** Makes the directories above and inside {@code dir} searchable by everyone (a @TempDir is 700). */
+  private static void open(Path dir) throws IOException {
+    for (Path d = dir; d != null && !d.equals(d.getRoot()); d = d.getParent()) {
+      if (Files.getOwner(d).getName().equals(System.getProperty("user.name")) && d.startsWith(System.getProperty("java.io.tmpdir"))) {
+        Files.setPosixFilePermissions(d, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
+    }
+    try (var s = Files.walk(dir)) {
+      for (Path p : s.filter(Files::isDirectory).toList()) {
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
+    }
+  }
+
+  private static Audits.Run asNobody(Path target, Path cp) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv installed");
+    List<String> entries = new java.util.ArrayList<>();
+    int i = 0;
+    for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      Path from = Path.of(e);
+      Path to = cp.resolve(i++ + "-" + from.getFileName());
+      if (Files.isDirectory(from)) {
+        try (var s = Files.walk(from)) {
+          for (Path p : s.toList()) {
+            Files.copy(p, to.resolve(from.relativize(p).toString()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+      } else if (Files.exists(from)) {
+        Files.copy(from, to);
+      }
+      entries.add(to.toString());
+    }
+    open(cp);
+    try (var s = Files.walk(cp)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      }
+    }
+    Process p = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+        "-cp", String.join(java.io.File.pathSeparator, entries), AuditCommand.class.getName(), target.toString())
+        .start();
+    p.getOutputStream().close();
+    var err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    return new Audits.Run(p.waitFor(), out, err.join());
   }
 }
