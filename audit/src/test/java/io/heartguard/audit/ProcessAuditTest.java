@@ -135,4 +135,17 @@ class ProcessAuditTest {
     assertThat(run.out()).containsPattern("VULNERABLE +process +1\\.0\\.1f +" + java.util.regex.Pattern.quote(
         lib.resolve("libssl.so.1.0.0").toString()) + " +pid " + child.pid() + " java \\(");
   }
+
+  @Test
+  void aTcnativeLibraryWithoutOpenSslInItIsNotAFinding() throws IOException {
+    // tcnative built on BoringSSL has no OpenSSL banner; zlib under tcnative's name stands in for it.
+    Path lib = copyOf("1.0.1f");
+    Path tcnative = Files.copy(Path.of("/usr/lib/x86_64-linux-gnu/libz.so.1"), dir.resolve("libnetty_tcnative_linux_x86_64.so"));
+    Process child = holding(tcnative, lib.resolve("libcrypto.so.1.0.0"));
+
+    Auditor.Report r = audit(child);
+
+    assertThat(r.findings()).singleElement().satisfies(f -> assertThat(f.location().file()).isEqualTo(lib.resolve("libcrypto.so.1.0.0")));
+    assertThat(r.notes()).isEmpty();
+  }
 }

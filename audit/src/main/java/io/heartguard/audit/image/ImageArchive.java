@@ -39,6 +39,8 @@ public final class ImageArchive implements Closeable {
   private final Path directory;
   private final Map<String, long[]> members;
   private final RandomAccessInput whole;
+  /** Blob files of a layout directory, opened as they are asked for and closed with the archive. */
+  private final List<FileChannel> opened = new ArrayList<>();
 
   private ImageArchive(FileChannel channel, Path directory, Map<String, long[]> members) throws IOException {
     this.channel = channel;
@@ -162,8 +164,6 @@ public final class ImageArchive implements Closeable {
     }
     return whole.window(at[0], at[1]);
   }
-
-  private final List<FileChannel> opened = new ArrayList<>();
 
   @Override
   public void close() throws IOException {

@@ -134,6 +134,9 @@ public final class ProcessAudit {
         readError = e.getMessage();
       }
     }
+    if (build.isEmpty() && readError == null) {
+      return; // no OpenSSL in it: a tcnative built on BoringSSL, say, which never had the bug
+    }
     Verdict verdict;
     String version = null;
     if (build.isPresent()) {
@@ -142,7 +145,7 @@ public final class ProcessAudit {
       evidence.addAll(build.get().reasons());
     } else {
       verdict = Verdict.INCONCLUSIVE;
-      evidence.add(readError != null ? "the mapped copy could not be read: " + readError : "no OpenSSL banner in the mapped copy");
+      evidence.add("the mapped copy could not be read: " + readError);
     }
     if (replaced) {
       evidence.add("restart needed: the process keeps the old copy until it restarts");
