@@ -80,7 +80,9 @@ public final class AuditCommand implements Callable<Integer> {
     }
     Auditor.Report report = auditor.report();
     List<Finding> sorted = new ArrayList<>(report.findings());
-    sorted.sort(Comparator.comparing(Finding::verdict).thenComparing(f -> f.location().display()));
+    // Worst first: what to fix, then what to look at, then what is fine.
+    List<Verdict> order = List.of(Verdict.VULNERABLE, Verdict.INCONCLUSIVE, Verdict.NOT_VULNERABLE);
+    sorted.sort(Comparator.comparing((Finding f) -> order.indexOf(f.verdict())).thenComparing(f -> f.location().display()));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       Jackson.json(out, sorted, report.notes());
