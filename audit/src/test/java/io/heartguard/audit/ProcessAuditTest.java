@@ -115,6 +115,16 @@ class ProcessAuditTest {
       assertThat(f.process().restartNeeded()).isTrue();
     });
     assertThat(r.notes()).contains("1 mappings of OpenSSL libraries are current and not vulnerable; not listed");
+
+    // In SARIF it is a warning of its own rule, so a dashboard shows the restart still owed.
+    Audits.Run sarif = Audits.command("--sarif", "--pid", Long.toString(child.pid()));
+    assertThat(sarif.exitCode()).isZero();
+    var results = new com.fasterxml.jackson.databind.ObjectMapper().readTree(sarif.out()).path("runs").get(0).path("results");
+    assertThat(results).singleElement().satisfies(res -> {
+      assertThat(res.path("ruleId").asText()).isEqualTo("heartguard/restart-needed");
+      assertThat(res.path("level").asText()).isEqualTo("warning");
+      assertThat(res.path("message").path("text").asText()).contains("mapped by pid " + child.pid() + " java", "restart needed");
+    });
   }
 
   @Test
