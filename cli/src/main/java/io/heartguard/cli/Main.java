@@ -52,6 +52,7 @@ public final class Main implements Runnable {
     PARTS.put("client-test", ClientTestCommand::new);
     PARTS.put("serve", ServeCommand::new);
     PARTS.put("report", ReportCommand::new);
+    PARTS.put("audit", io.heartguard.audit.AuditCommand::new);
     PARTS.put("selftest", SelfTestCommand::new);
     PARTS.put("help", CommandLine.HelpCommand::new);
   }

@@ -1,0 +1,36 @@
+package io.heartguard.audit;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The real OpenSSL builds vendored in fixtures/openssl (see its README): found from the module's directory up. */
+final class Fixtures {
+  private Fixtures() {}
+
+  static Path openssl() {
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      Path candidate = d.resolve("fixtures/openssl");
+      if (Files.isDirectory(candidate.resolve("lib"))) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("no fixtures/openssl/lib above " + Path.of("").toAbsolutePath());
+  }
+
+  static Path libssl(String build) {
+    return openssl().resolve("lib").resolve(build).resolve("libssl.so.1.0.0");
+  }
+
+  static Path libcrypto(String build) {
+    return openssl().resolve("lib").resolve(build).resolve("libcrypto.so.1.0.0");
+  }
+
+  /** The statically linked openssl program of "1.0.1f" or "1.0.1g". */
+  static Path program(String version) {
+    return openssl().resolve("bin").resolve("openssl-" + version);
+  }
+
+  /** This machine's own OpenSSL 3 (Debian's libssl3). */
+  static final Path SYSTEM_LIBSSL = Path.of("/usr/lib/x86_64-linux-gnu/libssl.so.3");
+  static final Path SYSTEM_LIBCRYPTO = Path.of("/usr/lib/x86_64-linux-gnu/libcrypto.so.3");
+}
