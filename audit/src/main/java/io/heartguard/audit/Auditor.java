@@ -1,5 +1,6 @@
 package io.heartguard.audit;
 
+import io.heartguard.wire.Printable;
 import io.heartguard.audit.elf.RandomAccessInput;
 import io.heartguard.audit.image.ImageArchive;
 import io.heartguard.audit.image.LayeredTree;
@@ -57,7 +58,7 @@ public final class Auditor {
   }
 
   synchronized void note(String line) {
-    notes.add(Text.printable(line));
+    notes.add(Printable.of(line));
   }
 
   public synchronized void add(Finding f) {

@@ -1,26 +1,8 @@
 package io.heartguard.audit;
 
-/**
- * Makes strings from audited files safe for a terminal. File names, process names and banners come from the
- * systems and images audited, so they may hold terminal escape sequences. Same rule as store's Text.printable,
- * which this module cannot depend on.
- */
+/** Error text for notes; text from audited files is made printable with wire's {@code Printable}. */
 final class Text {
   private Text() {}
-
-  /** Control characters (ESC starts a terminal command) and bidirectional overrides become '?'. */
-  static String printable(String s) {
-    if (s == null) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean bidi = (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069') || c == '\u200E' || c == '\u200F';
-      out.append(Character.isISOControl(c) || bidi ? '?' : c);
-    }
-    return out.toString();
-  }
 
   /** An exception's own words on one line, without its class name unless it has no message. */
   static String oneLine(Throwable e) {

@@ -50,9 +50,12 @@ class MainTest {
   void anUnknownCommandWithHelpSaysSoInOneLineAndExitsTwo() {
     assertThat(run("nosuchcommand", "--help")).isEqualTo(Main.EXIT_ERROR);
     assertThat(out.size()).isZero();
-    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("heartguard: unknown command 'nosuchcommand'; the commands"
-        + " are scan, lab, sensor, guard, client-test, serve, report, selftest, help (see heartguard --help)"
-        + System.lineSeparator());
+    // One line naming every command (the list grows with the parts, so it is read back rather than spelled out).
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("heartguard: unknown command 'nosuchcommand'; the commands are scan, lab, sensor, guard,")
+        .contains(" audit, ")
+        .endsWith(", help (see heartguard --help)" + System.lineSeparator())
+        .containsOnlyOnce(System.lineSeparator());
   }
 
   @Test
