@@ -39,7 +39,7 @@ public record HostPort(String host, int port) {
   public static HostPort parse(String text, int defaultPort) {
     String s = text.strip();
     if (s.isEmpty()) {
-      throw new AddressSyntaxException("host:port", s, true, "expected a host name or IP address, and a port");
+      throw new AddressSyntaxException("host:port", s, true, "empty; expected a host name or IP address");
     }
     String authority = s;
     boolean url = false;
