@@ -146,7 +146,12 @@ public record HostPort(String host, int port) {
       throw new AddressSyntaxException("listen address", s, true, "no port; expected HOST:PORT, [IPv6]:PORT or :PORT");
     }
     String portText = s.substring(colon + 1);
-    int port = portText.equals("0") ? 0 : Port.parse(portText);
+    int port;
+    try {
+      port = portText.equals("0") ? 0 : Port.parse(portText);
+    } catch (AddressSyntaxException e) {
+      throw e.within(s);
+    }
     if (colon == 0) {
       return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }

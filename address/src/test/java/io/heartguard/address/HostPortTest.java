@@ -53,7 +53,7 @@ class HostPortTest {
     assertThat(HostPort.parseListen("[::1]:8443")).isEqualTo(new InetSocketAddress(InetAddress.getByName("::1"), 8443));
     assertThat(HostPort.parseListen(":8443").getAddress().isLoopbackAddress()).isTrue();
     assertThat(HostPort.parseListen("0177.0.0.1:8443").getAddress()).isEqualTo(InetAddress.getByName("127.0.0.1"));
-    assertThatThrownBy(() -> HostPort.parseListen("127.0.0.1:70000")).hasMessage("bad port 70000: ports are 1..65535");
+    assertThatThrownBy(() -> HostPort.parseListen("127.0.0.1:70000")).hasMessage("bad port 70000 in \"127.0.0.1:70000\": ports are 1..65535");
   }
 
   @Test
