@@ -35,11 +35,6 @@ public final class AddressSyntaxException extends IllegalArgumentException {
     return new AddressSyntaxException(what, token, quote, reason, input);
   }
 
-  /** What the rule expected, without the token: "octet 300 is not in 0..255". */
-  public String reason() {
-    return reason;
-  }
-
   private static String format(String what, String token, boolean quote, String input, String reason) {
     String t = quote ? quoted(token) : token;
     return "bad " + what + " " + t + (input == null || input.equals(token) ? "" : " in " + quoted(input)) + ": " + reason;

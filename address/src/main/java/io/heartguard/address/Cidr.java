@@ -17,23 +17,34 @@ public record Cidr(Ip128 first, int prefix) {
 
   /**
    * {@code address[/length]}: the address in the grammar of {@link IpText#literal} and, for IPv4 text, a length of
-   * 0..32, for IPv6 text 0..128; an address alone is one address.
+   * 0..32, for IPv6 text 0..128; an address alone is one address. Host bits are ignored, as nmap does.
    */
   public static Cidr parse(String text) {
     int slash = text.indexOf('/');
     String literal = slash < 0 ? text : text.substring(0, slash);
-    Ip128 address = IpText.literal(literal).orElseThrow(() -> new AddressSyntaxException("CIDR block", text, true,
-        "expected an address and a prefix length, like 10.0.0.0/8 or 2001:db8::/32"));
+    Ip128 address;
+    try {
+      address = IpText.literal(literal).orElseThrow(() -> new AddressSyntaxException("CIDR block", text, true,
+          "expected an IP address before the '/', like 10.0.0.0/8 or 2001:db8::/120"));
+    } catch (AddressSyntaxException e) {
+      throw e.within(text);
+    }
     boolean v4 = literal.indexOf(':') < 0;
     int bits = v4 ? 32 : 128;
+    String family = v4 ? "IPv4" : "IPv6";
     String lengthText = slash < 0 ? String.valueOf(bits) : text.substring(slash + 1);
-    int length = !lengthText.isEmpty() && lengthText.length() <= 3 && lengthText.chars().allMatch(IpText::isDigit)
-        ? Integer.parseInt(lengthText) : -1;
-    if (length < 0 || length > bits) {
-      throw new AddressSyntaxException("CIDR block", text, true, (v4 ? "IPv4" : "IPv6") + " prefixes are 0.." + bits);
+    String token = "/" + AddressSyntaxException.cut(lengthText);
+    if (lengthText.isEmpty() || lengthText.length() > 3 || !lengthText.chars().allMatch(IpText::isDigit)) {
+      throw new AddressSyntaxException("CIDR prefix", token, false, "expected a number, " + family + " prefixes are 0.." + bits)
+          .within(text);
+    }
+    int length = Integer.parseInt(lengthText);
+    if (length > bits) {
+      throw new AddressSyntaxException("CIDR prefix", token, false, family + " prefixes are 0.." + bits).within(text);
     }
     if (!v4 && address.isIpv4() && length < 96) {
-      throw new AddressSyntaxException("CIDR block", text, true, "an IPv4-mapped block needs a prefix of /96 or longer");
+      throw new AddressSyntaxException("CIDR prefix", token, false,
+          "an IPv4-mapped block needs a prefix of /96 or longer").within(text);
     }
     return new Cidr(address, v4 ? 96 + length : length);
   }

@@ -170,11 +170,6 @@ public record HostPort(String host, int port) {
     return IpText.literal(host);
   }
 
-  /** Whether the host is an address literal (never sent as SNI, RFC 6066 section 3) rather than a name. */
-  public boolean isAddress() {
-    return address().isPresent();
-  }
-
   /** host:port, with brackets around an IPv6 literal: {@code [2001:db8::1]:443}. */
   public String authority() {
     return authority(host, port);

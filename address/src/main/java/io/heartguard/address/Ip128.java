@@ -6,7 +6,7 @@ import java.net.UnknownHostException;
 /**
  * An IP address as an unsigned 128-bit number, so IPv4 and IPv6 share one number line and one interval arithmetic:
  * an IPv4 address a.b.c.d is the IPv4-mapped address ::ffff:a.b.c.d (RFC 4291 section 2.5.5.2), which is also how
- * {@code ::ffff:192.0.2.1} written by a user is read. {@link #parse} reads the text other software reads (IPv4 as
+ * {@code ::ffff:192.0.2.1} written by a user is read. {@link IpText#parse} reads the text other software reads (IPv4 as
  * {@code inet_aton} does, IPv6 per RFC 4291), {@link #toString()} writes the dotted quad or RFC 5952 text, and
  * {@link #toInetAddress()} is the address to connect to.
  */
@@ -43,16 +43,6 @@ public record Ip128(long high, long low) implements Comparable<Ip128> {
 
   public Ip128 previous() {
     return new Ip128(low == 0 ? high - 1 : high, low - 1);
-  }
-
-  /** The IPv4 address of an IPv4 (mapped) address, as an unsigned 32-bit number in an int. */
-  public int ipv4() {
-    return (int) low;
-  }
-
-  /** Reads an IPv4 or IPv6 literal; anything else, a name included, is an {@link AddressSyntaxException}. */
-  public static Ip128 parse(String text) {
-    return IpText.parse(text);
   }
 
   /** The number of addresses from {@code first} to {@code last} inclusive, saturating at {@link Long#MAX_VALUE}. */

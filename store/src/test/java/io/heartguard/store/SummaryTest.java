@@ -108,7 +108,7 @@ class SummaryTest {
 
   @ParameterizedTest
   @EnumSource(Database.Engine.class)
-  void terminalEscapesInHostNamesArePrintedAsQuestionMarks(Database.Engine engine) throws Exception {
+  void terminalEscapesInHostNamesArePrintedAsVisibleEscapes(Database.Engine engine) throws Exception {
     ResultStore store = stores.store(engine);
     // ESC ] 0 ; ... BEL would retitle the terminal; U+202E would print the rest of the line backwards.
     String host = "evil\u001b]0;owned\u0007\u202Eexample";

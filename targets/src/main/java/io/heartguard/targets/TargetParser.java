@@ -1,6 +1,7 @@
 package io.heartguard.targets;
 
 import io.heartguard.address.AddressSyntaxException;
+import io.heartguard.address.Cidr;
 import io.heartguard.address.HostPort;
 import io.heartguard.address.Ip128;
 import io.heartguard.address.IpText;
@@ -149,9 +150,8 @@ final class TargetParser {
       throw new TargetSyntaxException("bad target " + quoted(host, input)
           + ": nmap octet ranges are not supported, expected a CIDR block like 10.0.0.0/8 or a range like 192.0.2.1-50");
     }
-    int slash = host.indexOf('/');
-    if (slash >= 0) {
-      return parseCidr(host, slash, input, port);
+    if (host.indexOf('/') >= 0) {
+      return parseCidr(host, input, port);
     }
     int dash = host.indexOf('-');
     if (dash >= 0 && looksNumeric(host.substring(0, dash))) {
@@ -191,33 +191,14 @@ final class TargetParser {
         : AddressSyntaxException.quoted(token) + " in " + AddressSyntaxException.quoted(input);
   }
 
-  private static Block parseCidr(String host, int slash, String input, OptionalInt port) throws TargetSyntaxException {
-    String addressText = host.substring(0, slash);
-    String prefixText = host.substring(slash + 1);
-    Ip128 address = addressOrNull(addressText, input);
-    if (address == null) {
-      throw new TargetSyntaxException("bad CIDR block " + quoted(host, input)
-          + ": expected an IP address before the '/', like 10.0.0.0/8 or 2001:db8::/120");
+  /** A CIDR block in the address grammar ({@link Cidr#parse}); its messages name {@code input}. */
+  private static Block parseCidr(String host, String input, OptionalInt port) throws TargetSyntaxException {
+    try {
+      Cidr block = Cidr.parse(host);
+      return new Block(input, block.first(), block.last(), port);
+    } catch (AddressSyntaxException e) {
+      throw new TargetSyntaxException(e.in(input));
     }
-    boolean v4 = addressText.indexOf(':') < 0;
-    int max = v4 ? 32 : 128;
-    String family = v4 ? "IPv4" : "IPv6";
-    if (prefixText.isEmpty() || prefixText.length() > 3 || !prefixText.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw new TargetSyntaxException("bad CIDR prefix /" + AddressSyntaxException.cut(prefixText) + " in " + AddressSyntaxException.quoted(input)
-          + ": expected a number, " + family + " prefixes are 0.." + max);
-    }
-    int prefix = Integer.parseInt(prefixText);
-    if (prefix > max) {
-      throw new TargetSyntaxException(
-          "bad CIDR prefix /" + prefix + " in " + AddressSyntaxException.quoted(input) + ": " + family + " prefixes are 0.." + max);
-    }
-    if (!v4 && address.isIpv4() && prefix < 96) {
-      throw new TargetSyntaxException("bad CIDR prefix /" + prefix + " in " + AddressSyntaxException.quoted(input)
-          + ": an IPv4-mapped block needs a prefix of /96 or longer");
-    }
-    // Host bits are ignored, as nmap does: 192.0.2.7/24 is 192.0.2.0/24.
-    int bits = v4 ? 96 + prefix : prefix;
-    return new Block(input, address.maskFirst(bits), address.maskLast(bits), port);
   }
 
   private static Block parseRange(String host, int dash, Ip128 first, String input, OptionalInt port)
