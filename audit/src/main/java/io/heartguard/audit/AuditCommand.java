@@ -1,6 +1,6 @@
 package io.heartguard.audit;
 
-import io.heartguard.wire.Printable;
+import io.heartguard.wire.PeerText;
 import io.heartguard.audit.proc.ProcessAudit;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -92,7 +92,7 @@ public final class AuditCommand implements Callable<Integer> {
     } else {
       new AuditTable(out).print(sorted);
       PrintWriter err = spec.commandLine().getErr();
-      report.notes().forEach(n -> err.println("note: " + Printable.of(n)));
+      report.notes().forEach(n -> err.println("note: " + PeerText.printable(n)));
       err.flush();
     }
     out.flush();

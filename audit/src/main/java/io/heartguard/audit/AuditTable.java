@@ -1,6 +1,6 @@
 package io.heartguard.audit;
 
-import io.heartguard.wire.Printable;
+import io.heartguard.wire.PeerText;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +26,9 @@ final class AuditTable {
       rows.add(new String[] {
           f.verdict().name(),
           f.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-          f.version() == null ? "-" : Printable.of(f.version()),
-          Printable.of(f.location().display()),
-          p == null ? "" : Printable.of("pid " + p.pid() + " " + p.command() + " (" + p.user() + ")"
+          f.version() == null ? "-" : PeerText.printable(f.version()),
+          PeerText.printable(f.location().display()),
+          p == null ? "" : PeerText.printable("pid " + p.pid() + " " + p.command() + " (" + p.user() + ")"
               + (p.restartNeeded() ? ", restart needed" : ""))});
     }
     int[] widths = new int[HEADER.length];
@@ -46,7 +46,7 @@ final class AuditTable {
       out.println(line.toString().stripTrailing());
       if (r > 0) {
         for (String e : findings.get(r - 1).evidence()) {
-          out.println("    " + Printable.of(e));
+          out.println("    " + PeerText.printable(e));
         }
       }
     }

@@ -1,6 +1,6 @@
 package io.heartguard.audit;
 
-import io.heartguard.wire.Printable;
+import io.heartguard.wire.PeerText;
 import io.heartguard.audit.elf.RandomAccessInput;
 import io.heartguard.audit.image.ImageArchive;
 import io.heartguard.audit.image.LayeredTree;
@@ -58,7 +58,7 @@ public final class Auditor {
   }
 
   synchronized void note(String line) {
-    notes.add(Printable.of(line));
+    notes.add(PeerText.printable(line));
   }
 
   public synchronized void add(Finding f) {

@@ -7,7 +7,7 @@ import io.heartguard.scan.cli.ScanCommand;
 import io.heartguard.sensor.SensorCommand;
 import io.heartguard.serve.ServeCommand;
 import io.heartguard.store.ReportCommand;
-import io.heartguard.wire.Printable;
+import io.heartguard.wire.PeerText;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -68,7 +68,7 @@ public final class Main implements Runnable {
     String part = args.length > 0 ? args[0] : "";
     if (!part.isEmpty() && !part.startsWith("-") && !PARTS.containsKey(part)) {
       // picocli would let a --help after it win and print the top-level help with exit 0.
-      System.err.println("heartguard: unknown command '" + Printable.of(part, 40) + "'; the commands are "
+      System.err.println("heartguard: unknown command '" + PeerText.printable(part, 40) + "'; the commands are "
           + String.join(", ", PARTS.keySet()) + " (see heartguard --help)");
       return EXIT_ERROR;
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.heartguard.wire.Printable;
+import io.heartguard.wire.PeerText;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,8 +23,8 @@ enum ClientReportFormat {
   String format(ClientReport r) {
     if (this == TABLE) {
       return String.format("%-22s %-15s %-32s %-24s %-5d %s", r.address(), r.verdict(),
-          r.ja3Md5() == null ? "-" : r.ja3Md5(), r.serverName() == null ? "-" : Printable.of(r.serverName(), TABLE_SNI_CHARS), r.bytesLeaked(),
-          Printable.of(r.reason()));
+          r.ja3Md5() == null ? "-" : r.ja3Md5(), r.serverName() == null ? "-" : PeerText.printable(r.serverName(), TABLE_SNI_CHARS), r.bytesLeaked(),
+          PeerText.printable(r.reason()));
     }
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("client", r.address());

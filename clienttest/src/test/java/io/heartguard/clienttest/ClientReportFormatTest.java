@@ -21,10 +21,10 @@ class ClientReportFormatTest {
   }
 
   @Test
-  void theTableShowsPeerTextWithDotsForWhatIsNotPrintable() {
+  void theTableShowsPeerTextWithVisibleEscapesForWhatIsNotPrintable() {
     String row = ClientReportFormat.TABLE.format(REPORT);
     assertPrintableAscii(row);
-    assertThat(row).contains("evil.[2J.]0;pwned..31m.example", "client sent '.[31mOK.'");
+    assertThat(row).contains("evil\\x1b[2J\\x1b]0;pwned\\x07\\x9b31m.example", "client sent '\\x1b[31mOK\\u202e'");
   }
 
   @Test

@@ -1,8 +1,10 @@
 package io.heartguard.guard;
 
+import io.heartguard.address.HostPort;
+
 import java.net.InetSocketAddress;
 
-/** A host and port as given on the command line: {@code 127.0.0.1:8443}, {@code localhost:443}, {@code [::1]:443}. */
+/** A host and port as given on the command line (port 0 only for a listener built in code): {@code 127.0.0.1:8443}, {@code localhost:443}, {@code [::1]:443}. */
 public record Endpoint(String host, int port) {
   public Endpoint {
     if (host.isEmpty()) {
@@ -13,25 +15,10 @@ public record Endpoint(String host, int port) {
     }
   }
 
+  /** HOST:PORT in the address grammar every command uses ({@link HostPort}): ports 1..65535, IPv6 in brackets. */
   public static Endpoint parse(String text) {
-    String t = text.strip();
-    int colon = t.lastIndexOf(':');
-    if (colon <= 0 || colon == t.length() - 1) {
-      throw new IllegalArgumentException("'" + text + "' is not HOST:PORT");
-    }
-    String host = t.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    } else if (host.contains(":")) {
-      throw new IllegalArgumentException("'" + text + "' is not HOST:PORT (write an IPv6 address as [::1]:PORT)");
-    }
-    int port;
-    try {
-      port = Integer.parseInt(t.substring(colon + 1));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("port in '" + text + "' is not a number");
-    }
-    return new Endpoint(host, port);
+    HostPort hostPort = HostPort.parse(text);
+    return new Endpoint(hostPort.host(), hostPort.port());
   }
 
   public static Endpoint of(InetSocketAddress address) {
@@ -44,6 +31,6 @@ public record Endpoint(String host, int port) {
 
   @Override
   public String toString() {
-    return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+    return HostPort.authority(host, port);
   }
 }

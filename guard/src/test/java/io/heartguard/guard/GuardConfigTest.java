@@ -53,8 +53,8 @@ class GuardConfigTest {
     assertThat(Endpoint.parse("localhost:443").toString()).isEqualTo("localhost:443");
     assertThat(new Endpoint("::1", 1).toString()).isEqualTo("[::1]:1");
     assertThatThrownBy(() -> Endpoint.parse("::1:8443"))
-        .hasMessage("'::1:8443' is not HOST:PORT (write an IPv6 address as [::1]:PORT)");
-    assertThatThrownBy(() -> Endpoint.parse("host:http")).hasMessage("port in 'host:http' is not a number");
-    assertThatThrownBy(() -> Endpoint.parse("host:70000")).hasMessage("port 70000 is not 0..65535");
+        .hasMessage("bad host:port \"::1:8443\": write an IPv6 address with its port as [2001:db8::1]:443");
+    assertThatThrownBy(() -> Endpoint.parse("host:http")).hasMessage("bad port \"http\" in \"host:http\": expected a number 1..65535");
+    assertThatThrownBy(() -> Endpoint.parse("host:70000")).hasMessage("bad port 70000 in \"host:70000\": ports are 1..65535");
   }
 }

@@ -1,6 +1,9 @@
 package io.heartguard.lab;
 
-import io.heartguard.wire.Printable;
+import io.heartguard.address.AddressSyntaxException;
+import io.heartguard.address.HostPort;
+import io.heartguard.address.Ip128;
+import io.heartguard.wire.PeerText;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -9,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -64,7 +68,7 @@ public final class LabClientCommand implements Callable<Integer> {
       LabClient.Outcome outcome = client.connect(connect);
       err.println("lab client: " + outcome.heartbeatsAnswered() + " heartbeat request(s) answered, "
           + outcome.bytesOverread() + " bytes from past the requests (mode " + mode.label() + "); "
-          + Printable.of(outcome.reason()));
+          + PeerText.printable(outcome.reason()));
       err.flush();
       return 0;
     } catch (IOException e) {
@@ -77,27 +81,18 @@ public final class LabClientCommand implements Callable<Integer> {
   static final class ConnectConverter implements ITypeConverter<InetSocketAddress> {
     @Override
     public InetSocketAddress convert(String value) {
-      int colon = value.lastIndexOf(':');
-      if (colon <= 0) {
-        throw new TypeConversionException("connect address '" + value + "' is not HOST:PORT");
-      }
-      String host = value.substring(0, colon);
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      }
-      int port;
+      HostPort hostPort;
       try {
-        port = Integer.parseInt(value.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        port = -1;
+        hostPort = HostPort.parse(value);
+      } catch (AddressSyntaxException e) {
+        throw new TypeConversionException(e.getMessage());
       }
-      if (port < 1 || port > 65535) {
-        throw new TypeConversionException("connect address '" + value + "' has port '" + value.substring(colon + 1)
-            + "'; expected 1..65535");
-      }
-      InetSocketAddress address = new InetSocketAddress(host, port);
+      Optional<Ip128> literal = hostPort.address();
+      InetSocketAddress address = literal.isPresent()
+          ? new InetSocketAddress(literal.get().toInetAddress(), hostPort.port())
+          : new InetSocketAddress(hostPort.host(), hostPort.port());
       if (address.isUnresolved()) {
-        throw new TypeConversionException("connect host '" + host + "' does not resolve");
+        throw new TypeConversionException("connect host '" + hostPort.host() + "' does not resolve");
       }
       return address;
     }

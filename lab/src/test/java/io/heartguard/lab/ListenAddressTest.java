@@ -29,10 +29,10 @@ class ListenAddressTest {
   @Test
   void malformedAddressesAreRefusedWithWhatWasSeen() {
     assertThatThrownBy(() -> ListenAddress.parse("8443"))
-        .hasMessage("listen address '8443' has no port; expected HOST:PORT, [IPv6]:PORT or :PORT");
+        .hasMessage("bad listen address \"8443\": no port; expected HOST:PORT, [IPv6]:PORT or :PORT");
     assertThatThrownBy(() -> ListenAddress.parse("127.0.0.1:70000"))
-        .hasMessage("listen address '127.0.0.1:70000' has port '70000'; expected 0..65535");
+        .hasMessage("bad port 70000 in \"127.0.0.1:70000\": ports are 1..65535");
     assertThatThrownBy(() -> ListenAddress.parse("::1:8443"))
-        .hasMessage("listen address '::1:8443' has an IPv6 host without brackets; expected [::1]:8443");
+        .hasMessage("bad host:port \"::1:8443\": write an IPv6 address with its port as [2001:db8::1]:443");
   }
 }

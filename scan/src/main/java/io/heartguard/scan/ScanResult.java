@@ -67,6 +67,12 @@ public record ScanResult(
   }
 
   /** RFC 6520 section 2's name for a heartbeat mode, as reports print it. */
+  /** The same result, timed as {@code elapsedMillis}: the whole time of a check and its retries. */
+  public ScanResult withElapsedMillis(long elapsedMillis) {
+    return new ScanResult(target, address, tlsVersion, cipher, heartbeat, verdict, reason, evidence, bytesLeaked,
+        certificate, dump, warnings, elapsedMillis, protocol, failure);
+  }
+
   public static String modeName(HeartbeatMode mode) {
     return switch (mode) {
       case PEER_ALLOWED_TO_SEND -> "peer_allowed_to_send";

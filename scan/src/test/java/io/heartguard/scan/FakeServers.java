@@ -21,6 +21,14 @@ public final class FakeServers {
     return wrap(FakeServer.start(ServerPolicy.PATCHED));
   }
 
+  /** A patched server whose certificate's common name is {@code commonName}, whatever characters it holds. */
+  public static Running withCommonName(String commonName) throws IOException {
+    var certificate = TestCertificates.selfSigned(commonName, java.time.Instant.parse("2020-01-01T00:00:00Z"),
+        java.time.Instant.parse("2040-01-01T00:00:00Z"));
+    return wrap(FakeServer.start(FakeServer.Config.of(ServerPolicy.PATCHED).withChain(java.util.List.of(certificate),
+        Integer.MAX_VALUE)));
+  }
+
   /**
    * A server that first plays a STARTTLS dialog ({@link DialogScript}, by its name, e.g. "SMTP" or "FTP_500_OOPS"),
    * then behaves like OpenSSL 1.0.1f (vulnerable) or 1.0.1g.

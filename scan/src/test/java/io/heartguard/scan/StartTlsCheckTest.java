@@ -116,7 +116,7 @@ class StartTlsCheckTest {
 
     assertThat(result.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
     assertThat(result.reason()).isEqualTo("server sent 32 bytes after its STARTTLS reply (220 2.0.0 Ready to start TLS),"
-        + " before our ClientHello: 250 mx.test still in plaintext..");
+        + " before our ClientHello: 250 mx.test still in plaintext\\r\\n");
     assertThat(result.bytesLeaked()).isZero();
   }
 

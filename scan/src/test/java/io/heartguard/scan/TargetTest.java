@@ -20,7 +20,10 @@ class TargetTest {
       "https://example.com              | example.com  | 443",
       "https://example.com:8443/path?q  | example.com  | 8443",
       "HTTPS://[::1]:9443/              | ::1          | 9443",
-      "internal_host:1                  | internal_host | 1"})
+      "internal_host:1                  | internal_host | 1",
+      "0177.0.0.1:8443                  | 127.0.0.1    | 8443",
+      "0x7f.1                           | 127.0.0.1    | 443",
+      "[::ffff:0:127.0.0.1]             | ::ffff:0:7f00:1 | 443"})
   void acceptsEveryDocumentedForm(String input, String host, int port) {
     Target target = Target.parse(input);
 
@@ -31,21 +34,21 @@ class TargetTest {
 
   @ParameterizedTest(name = "{0}: {1}")
   @CsvSource(delimiter = '|', value = {
-      "''                          | empty target",
-      "example.com:0               | 'example.com:0': port 0 is not in 1..65535",
-      "example.com:65536           | 'example.com:65536': port 65536 is not in 1..65535",
-      "example.com:https           | 'example.com:https': port 'https' is not a number in 1..65535",
-      "example.com:                | 'example.com:': port '' is not a number in 1..65535",
-      "http://example.com          | 'http://example.com': scheme http:// is not supported, only https://",
-      "https://user@example.com    | 'https://user@example.com': user info in a URL is not supported",
-      "[::1                        | '[::1': '[' without a closing ']'",
-      "[::1]443                    | '[::1]443': expected ':port' after ']', got '443'",
-      "[example.com]:443           | '[example.com]:443': 'example.com' is not an IPv6 address",
-      "https://::1                 | 'https://::1': an IPv6 address in a URL needs brackets, like https://[::1]:443",
-      "exa mple.com                | 'exa mple.com' is not a host name or IP address",
-      "exa mple.com:443            | 'exa mple.com:443': 'exa mple.com' is not a host name or IP address",
-      "300.1.2.3                   | '300.1.2.3' is not an IPv4 address (octets are 0..255)",
-      "300.1.2.3:443               | '300.1.2.3:443': '300.1.2.3' is not an IPv4 address (octets are 0..255)"})
+      "''                          | bad host:port \"\": empty; expected a host name or IP address",
+      "example.com:0               | bad port 0 in \"example.com:0\": ports are 1..65535",
+      "example.com:65536           | bad port 65536 in \"example.com:65536\": ports are 1..65535",
+      "example.com:https           | bad port \"https\" in \"example.com:https\": expected a number 1..65535",
+      "example.com:                | bad port \"\" in \"example.com:\": expected a number 1..65535",
+      "http://example.com          | bad URL scheme \"http://\": expected https://host[:port][/path]",
+      "https://user@example.com    | bad URL \"https://user@example.com\": user info (user@) is not supported",
+      "[::1                        | bad host:port \"[::1\": '[' without a closing ']'",
+      "[::1]443                    | bad host:port \"[::1]443\": expected ':port' after ']', found \"443\"",
+      "[example.com]:443           | bad host:port \"[example.com]:443\": brackets hold an IPv6 address, found \"example.com\"",
+      "https://::1                 | bad host:port \"https://::1\": an IPv6 address in a URL needs brackets, like https://[2001:db8::1]:8443/",
+      "exa mple.com                | bad host \"exa mple.com\": expected a host name or IP address",
+      "exa mple.com:443            | bad host \"exa mple.com\" in \"exa mple.com:443\": expected a host name or IP address",
+      "300.1.2.3                   | bad IPv4 address \"300.1.2.3\": octet 300 is not in 0..255",
+      "300.1.2.3:443               | bad IPv4 address \"300.1.2.3\" in \"300.1.2.3:443\": octet 300 is not in 0..255"})
   void refusesMalformedTargetsSayingWhy(String input, String message) {
     assertThatThrownBy(() -> Target.parse(input)).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
   }

@@ -1,61 +1,40 @@
 package io.heartguard.serve;
 
-import io.heartguard.targets.Ip128;
+import io.heartguard.address.AddressSyntaxException;
+import io.heartguard.address.Cidr;
+import io.heartguard.address.Ip128;
+import io.heartguard.address.IpText;
+import io.heartguard.address.SpecialPurpose;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
- * Which addresses a public checker may connect to. By default every special-purpose range of the IANA registries
- * (RFC 6890 and its updates) is refused: a checker on the internet must not become a way into its own network.
- * {@code allowed} opens chosen ranges again (a lab on 127.0.0.1, an internal deployment). IPv6 addresses that embed
- * an IPv4 one (IPv4-mapped, NAT64, 6to4) are judged by the embedded address too.
+ * Which addresses a public checker may connect to: a checker on the internet must not become a way into its own
+ * network. The rule: refuse any address that other software could read as a special-purpose address
+ * ({@link SpecialPurpose#REGISTRY}). Addresses reach the policy through the address grammar, which reads every form
+ * inet_aton reads ({@code 0177.0.0.1} is loopback); an IPv4-mapped address is the IPv4 address it maps; NAT64 and
+ * 6to4 addresses are judged by the IPv4 address they embed; IPv4-compatible, SIIT and Teredo addresses, whose
+ * embedded IPv4 address a stack may reach directly, are refused whole. {@code allowed} opens chosen ranges again (a
+ * lab on 127.0.0.1, an internal deployment).
  */
 final class AddressPolicy {
-  /** A refused range, with the words a user sees and the RFC that reserves it. */
-  record Range(String cidr, String name, String rfc, Ip128 base, int prefix) {
+  /** An allowed or trusted range, with the words a user sees and where it came from. */
+  record Range(String cidr, String name, String rfc, Cidr block) {
     boolean contains(Ip128 address) {
-      return masked(address, prefix).equals(base);
+      return block.contains(address);
+    }
+
+    Ip128 base() {
+      return block.first();
     }
   }
 
-  private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]+");
-
-  /**
-   * Every range here is refused unless allowed; IPv4 sits at ::ffff:0:0/96 on the 128-bit line (RFC 4291 2.5.5.2).
-   * The first match names the refusal, so a range comes before any range that contains it.
-   */
-  static final List<Range> REFUSED = List.of(
-      range("0.0.0.0/8", "\"this network\" address", "RFC 791, RFC 6890"),
-      range("10.0.0.0/8", "private address", "RFC 1918"),
-      range("100.64.0.0/10", "shared (carrier-grade NAT) address", "RFC 6598"),
-      range("127.0.0.0/8", "loopback address", "RFC 1122"),
-      range("169.254.0.0/16", "link-local address", "RFC 3927"),
-      range("172.16.0.0/12", "private address", "RFC 1918"),
-      range("192.0.0.0/24", "IETF protocol assignment", "RFC 6890"),
-      range("192.0.2.0/24", "documentation address (TEST-NET-1)", "RFC 5737"),
-      range("192.168.0.0/16", "private address", "RFC 1918"),
-      range("198.18.0.0/15", "benchmarking address", "RFC 2544"),
-      range("198.51.100.0/24", "documentation address (TEST-NET-2)", "RFC 5737"),
-      range("203.0.113.0/24", "documentation address (TEST-NET-3)", "RFC 5737"),
-      range("224.0.0.0/4", "multicast address", "RFC 5771"),
-      range("255.255.255.255/32", "limited broadcast address", "RFC 919"),
-      range("240.0.0.0/4", "reserved address", "RFC 1112"),
-      range("::/128", "unspecified address", "RFC 4291"),
-      range("::1/128", "loopback address", "RFC 4291"),
-      range("100::/64", "discard-only address", "RFC 6666"),
-      range("2001:db8::/32", "documentation address", "RFC 3849"),
-      range("fc00::/7", "unique local (private) address", "RFC 4193"),
-      range("fe80::/10", "link-local address", "RFC 4291"),
-      range("ff00::/8", "multicast address", "RFC 4291"));
-
   /** NAT64's well-known prefix (RFC 6052 section 2.1): the last 32 bits are an IPv4 address. */
-  private static final Range NAT64 = range("64:ff9b::/96", "NAT64", "RFC 6052");
+  private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
   /** 6to4 (RFC 3056 section 2): bits 16..47 are an IPv4 address. */
-  private static final Range SIX_TO_FOUR = range("2002::/16", "6to4", "RFC 3056");
+  private static final Cidr SIX_TO_FOUR = Cidr.parse("2002::/16");
 
   private final List<Range> allowed;
 
@@ -74,75 +53,54 @@ final class AddressPolicy {
 
   /** Why this address must not be connected to, as "private address (10.0.0.0/8, RFC 1918)"; empty when it may be. */
   Optional<String> refusal(InetAddress address) {
-    Ip128 ip = Ip128.of(address);
-    for (Range open : allowed) {
-      if (open.contains(ip)) {
-        return Optional.empty();
-      }
+    return refusal(Ip128.of(address));
+  }
+
+  /** As {@link #refusal(InetAddress)}, for an address read by the address grammar. */
+  Optional<String> refusal(Ip128 ip) {
+    if (isAllowed(ip)) {
+      return Optional.empty();
     }
-    Optional<String> direct = refusalOf(ip);
+    Optional<SpecialPurpose> direct = SpecialPurpose.lookup(ip);
     if (direct.isPresent()) {
-      return direct;
+      return Optional.of(direct.get().toString());
     }
-    Ip128 embedded = null;
-    if (NAT64.contains(ip)) {
-      embedded = ipv4(ip.low() & 0xffff_ffffL);
-    } else if (SIX_TO_FOUR.contains(ip)) {
-      embedded = ipv4((ip.high() >>> 16) & 0xffff_ffffL);
+    String carrier = NAT64.contains(ip) ? "NAT64" : SIX_TO_FOUR.contains(ip) ? "6to4" : null;
+    if (carrier == null) {
+      return Optional.empty();
     }
-    if (embedded != null) {
-      Ip128 inner = embedded;
-      if (allowed.stream().anyMatch(r -> r.contains(inner))) {
-        return Optional.empty();
-      }
-      return refusalOf(inner).map(why -> why + " embedded in " + (NAT64.contains(ip) ? NAT64 : SIX_TO_FOUR).name());
+    Ip128 inner = Ip128.ofIpv4((int) (carrier.equals("NAT64") ? ip.low() : ip.high() >>> 16));
+    if (isAllowed(inner)) {
+      return Optional.empty();
     }
-    return Optional.empty();
+    return SpecialPurpose.lookup(inner).map(why -> why + " embedded in " + carrier);
   }
 
-  private static Optional<String> refusalOf(Ip128 ip) {
-    for (Range r : REFUSED) {
-      if (r.contains(ip)) {
-        return Optional.of(r.name() + " (" + r.cidr() + ", " + r.rfc() + ")");
-      }
-    }
-    return Optional.empty();
+  private boolean isAllowed(Ip128 ip) {
+    return allowed.stream().anyMatch(r -> r.contains(ip));
   }
 
-  private static Ip128 ipv4(long address) {
-    return new Ip128(0, 0x0000_ffff_0000_0000L | address);
-  }
-
-  /** Parses "a.b.c.d/n" or "x::y/n" (a literal alone is one address); never asks DNS. */
+  /**
+   * Parses "a.b.c.d/n" or "x::y/n" (a literal alone is one address) with the address grammar, so an allow-list entry
+   * means what inet_aton reads; never asks DNS.
+   */
   static Range range(String cidr, String name, String rfc) {
+    String quoted = "'" + AddressSyntaxException.cut(cidr) + "'";
     int slash = cidr.indexOf('/');
     String literal = slash < 0 ? cidr : cidr.substring(0, slash);
-    if (literal.isEmpty() || !LITERAL.matcher(literal).matches()) {
-      throw new IllegalArgumentException("'" + cidr + "' is not an address range; expected CIDR like 127.0.0.0/8 or ::1/128");
-    }
-    InetAddress address;
+    boolean isLiteral;
     try {
-      address = InetAddress.getByName(literal); // only digits, dots and colons: parsed, never resolved
-    } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("'" + cidr + "' is not an address range; expected CIDR like 127.0.0.0/8 or ::1/128");
+      isLiteral = IpText.literal(literal).isPresent();
+    } catch (AddressSyntaxException e) {
+      isLiteral = false;
     }
-    int bits = address.getAddress().length * 8;
-    int length;
+    if (!isLiteral) {
+      throw new IllegalArgumentException(quoted + " is not an address range; expected CIDR like 127.0.0.0/8 or ::1/128");
+    }
     try {
-      length = slash < 0 ? bits : Integer.parseInt(cidr.substring(slash + 1));
-    } catch (NumberFormatException e) {
-      length = -1;
+      return new Range(cidr, name, rfc, Cidr.parse(cidr));
+    } catch (AddressSyntaxException e) {
+      throw new IllegalArgumentException(quoted + ": prefix length must be 0.." + (literal.indexOf(':') < 0 ? 32 : 128));
     }
-    if (length < 0 || length > bits) {
-      throw new IllegalArgumentException("'" + cidr + "': prefix length must be 0.." + bits);
-    }
-    int prefix = bits == 32 ? 96 + length : length;
-    return new Range(cidr, name, rfc, masked(Ip128.of(address), prefix), prefix);
-  }
-
-  private static Ip128 masked(Ip128 ip, int prefix) {
-    long highMask = prefix >= 64 ? -1L : prefix == 0 ? 0 : -1L << (64 - prefix);
-    long lowMask = prefix <= 64 ? 0 : prefix == 128 ? -1L : -1L << (128 - prefix);
-    return new Ip128(ip.high() & highMask, ip.low() & lowMask);
   }
 }

@@ -2,6 +2,9 @@ package io.heartguard.serve;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.heartguard.address.Ip128;
+import io.heartguard.address.IpText;
+import io.heartguard.address.Port;
 import io.heartguard.scan.HeartbleedCheck;
 import io.heartguard.scan.ScanResult;
 import io.heartguard.scan.ScanResultJson;
@@ -122,9 +125,7 @@ final class Checks implements AutoCloseable {
       parsed = Target.parse(input, defaultPort);
       boolean portNamed = Target.parse(input, defaultPort == 1 ? 2 : 1).port() == parsed.port();
       if (request.port() != null) {
-        if (request.port() < 1 || request.port() > 65535) {
-          throw ApiError.badRequest("port " + request.port() + " is not in 1..65535");
-        }
+        Port.require(request.port());
         if (portNamed && request.port() != parsed.port()) {
           throw ApiError.badRequest("the target names port " + parsed.port() + " but 'port' is " + request.port()
               + "; give the port once");
@@ -222,8 +223,10 @@ final class Checks implements AutoCloseable {
    * any of them out next time. The first address is the one connected to.
    */
   private InetAddress validatedAddress(String host) {
-    InetAddress[] addresses = resolve(host);
-    boolean literal = new Target(host, host, 1).isAddressLiteral();
+    // A literal is read by the address grammar, never by Java's parser (which reads 0177.0.0.1 as 177.0.0.1).
+    Optional<Ip128> address = IpText.literal(host);
+    boolean literal = address.isPresent();
+    InetAddress[] addresses = literal ? new InetAddress[] {address.get().toInetAddress()} : resolve(host);
     for (InetAddress a : addresses) {
       Optional<String> why = policy.refusal(a);
       if (why.isPresent()) {

@@ -1,5 +1,8 @@
 package io.heartguard.serve;
 
+import io.heartguard.address.AddressSyntaxException;
+import io.heartguard.address.HostPort;
+
 import io.heartguard.scan.ScanOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -108,31 +111,14 @@ public final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** 127.0.0.1:8080, [::1]:8080, 0.0.0.0:8080 or :8080 (loopback); never a name lookup for a literal. */
+  /** 127.0.0.1:8080, [::1]:8080, 0.0.0.0:8080 or :8080 (loopback), in the address grammar; port 0 picks a free one. */
   static final class ListenConverter implements ITypeConverter<InetSocketAddress> {
     @Override
     public InetSocketAddress convert(String value) {
-      int colon = value.lastIndexOf(':');
-      if (colon < 0) {
-        throw new TypeConversionException("'" + value + "' is not ADDR:PORT, e.g. 127.0.0.1:8080");
-      }
-      String host = value.substring(0, colon);
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      }
-      int port;
       try {
-        port = Integer.parseInt(value.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        port = -1;
-      }
-      if (port < 0 || port > 65535) {
-        throw new TypeConversionException("'" + value + "': port must be 0..65535");
-      }
-      try {
-        return new InetSocketAddress(host.isEmpty() ? InetAddress.getLoopbackAddress() : InetAddress.getByName(host), port);
-      } catch (UnknownHostException e) {
-        throw new TypeConversionException("'" + value + "': cannot resolve " + host);
+        return HostPort.parseListen(value);
+      } catch (AddressSyntaxException e) {
+        throw new TypeConversionException(e.getMessage());
       }
     }
   }

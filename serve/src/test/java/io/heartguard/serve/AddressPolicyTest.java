@@ -3,6 +3,7 @@ package io.heartguard.serve;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.heartguard.address.IpText;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,48 @@ class AddressPolicyTest {
       "2002:7f00:1::1   | loopback address (127.0.0.0/8, RFC 1122) embedded in 6to4"})
   void specialPurposeAddressesAreRefusedWithTheirRangeNamed(String address, String why) throws Exception {
     assertThat(DEFAULT.refusal(ip(address))).hasValue(why);
+  }
+
+  /**
+   * The rule: refuse any address that other software could read as a special-purpose address. Each text is read by
+   * the address grammar (as inet_aton and RFC 4291 read it) and handed to the policy as the address serve would use.
+   */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(delimiter = '|', value = {
+      "0177.0.0.1            | loopback address (127.0.0.0/8, RFC 1122)",
+      "0x7f.1                | loopback address (127.0.0.0/8, RFC 1122)",
+      "127.1                 | loopback address (127.0.0.0/8, RFC 1122)",
+      "2130706433            | loopback address (127.0.0.0/8, RFC 1122)",
+      "012.0.0.1             | private address (10.0.0.0/8, RFC 1918)",
+      "0xa9fea9fe            | link-local address (169.254.0.0/16, RFC 3927)",
+      "::ffff:127.0.0.1      | loopback address (127.0.0.0/8, RFC 1122)",
+      "::7f00:1              | IPv4-compatible address (::/96, RFC 4291)",
+      "::127.0.0.1           | IPv4-compatible address (::/96, RFC 4291)",
+      "::808:808             | IPv4-compatible address (::/96, RFC 4291)",
+      "::ffff:0:7f00:1       | IPv4-translated (SIIT) address (::ffff:0:0:0/96, RFC 2765)",
+      "64:ff9b::7f00:1       | loopback address (127.0.0.0/8, RFC 1122) embedded in NAT64",
+      "64:ff9b:1::7f00:1     | local-use IPv4/IPv6 translation address (64:ff9b:1::/48, RFC 8215)",
+      "64:ff9b:1:ffff::808:808 | local-use IPv4/IPv6 translation address (64:ff9b:1::/48, RFC 8215)",
+      "2002:a9fe:a9fe::1     | link-local address (169.254.0.0/16, RFC 3927) embedded in 6to4",
+      "2001:0:7f00:1::1      | Teredo address (2001::/32, RFC 4380)",
+      "2001:0:808:808:0:0:80ff:fffe | Teredo address (2001::/32, RFC 4380)",
+      "2001:2::1             | IETF protocol assignment (2001::/23, RFC 2928)",
+      "100:0:0:1::1          | dummy IPv6 prefix (100:0:0:1::/64, RFC 9780)",
+      "3fff::1               | documentation address (3fff::/20, RFC 9637)",
+      "5f00::1               | SRv6 SID (5f00::/16, RFC 9602)",
+      "fec0::1               | deprecated site-local address (fec0::/10, RFC 3879)",
+      "192.88.99.1           | deprecated 6to4 relay anycast address (192.88.99.0/24, RFC 7526)",
+      "192.31.196.1          | AS112 DNS sink address (192.31.196.0/24, RFC 7535)"})
+  void everyFormThatOtherSoftwareReadsAsSpecialPurposeIsRefused(String text, String why) {
+    assertThat(DEFAULT.refusal(IpText.parse(text))).as(text).hasValue(why);
+  }
+
+  @Test
+  void anAllowEntryIsReadByTheSameGrammar() {
+    AddressPolicy lab = AddressPolicy.allowing(List.of("0177.0.0.0/8"));
+    assertThat(lab.refusal(IpText.parse("127.0.0.1"))).isEmpty();
+    assertThat(lab.refusal(IpText.parse("177.0.0.1"))).isEmpty().as("177/8 is public either way");
+    assertThat(AddressPolicy.allowing(List.of("0177.0.0.0/8")).refusal(IpText.parse("::ffff:0:7f00:1"))).isPresent();
   }
 
   @ParameterizedTest

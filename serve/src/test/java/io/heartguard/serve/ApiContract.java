@@ -144,6 +144,21 @@ abstract class ApiContract {
     }
   }
 
+  /** inet_aton's forms of 127.0.0.1 and the IPv6 forms that embed it are refused, and nothing connects to loopback. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"0177.0.0.1", "0x7f.1", "127.1", "2130706433", "[::7f00:1]",
+      "[::ffff:0:7f00:1]", "[::ffff:127.0.0.1]", "[64:ff9b::127.0.0.1]", "[64:ff9b:1::7f00:1]"})
+  void everySpellingOfLoopbackIsRefusedAndNeverConnected(String host) throws Exception {
+    start(options(database(directory)).withAllowed(List.of()));
+    try (ServerSocket listener = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+      listener.setSoTimeout(1);
+      HttpResponse<String> r = http.postJson("/api/v1/checks", body(host + ":" + listener.getLocalPort()));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+      assertThat(Http.json(r).get("error").asText()).contains(" is refused: ");
+      org.assertj.core.api.Assertions.assertThatThrownBy(listener::accept).isInstanceOf(java.net.SocketTimeoutException.class);
+    }
+  }
+
   @Test
   void theSameTargetWithinTheWindowReturnsTheRecentCheckAndFreshChecksAgain() throws Exception {
     start(options(database(directory)));
@@ -244,7 +259,7 @@ abstract class ApiContract {
         .get("error").asText()).isEqualTo("unknown protocol 'gopher'; expected auto, tls, smtp, lmtp, imap, pop3, ftp,"
             + " xmpp, xmpp-server, ldap, postgres, mysql, nntp, irc, sieve");
     assertThat(Http.json(http.postJson("/api/v1/checks", "{\"target\": \"example.com\", \"port\": 70000}"))
-        .get("error").asText()).isEqualTo("port 70000 is not in 1..65535");
+        .get("error").asText()).isEqualTo("bad port 70000: ports are 1..65535");
   }
 
   @Test

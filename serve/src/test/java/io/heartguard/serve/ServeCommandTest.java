@@ -17,8 +17,8 @@ class ServeCommandTest {
     assertThat(listen.convert("127.0.0.1:8080")).isEqualTo(new InetSocketAddress("127.0.0.1", 8080));
     assertThat(listen.convert("[::1]:0")).isEqualTo(new InetSocketAddress("::1", 0));
     assertThat(listen.convert(":9000").getAddress().isLoopbackAddress()).isTrue();
-    assertThatThrownBy(() -> listen.convert("8080")).hasMessage("'8080' is not ADDR:PORT, e.g. 127.0.0.1:8080");
-    assertThatThrownBy(() -> listen.convert("127.0.0.1:70000")).hasMessage("'127.0.0.1:70000': port must be 0..65535");
+    assertThatThrownBy(() -> listen.convert("8080")).hasMessage("bad listen address \"8080\": no port; expected HOST:PORT, [IPv6]:PORT or :PORT");
+    assertThatThrownBy(() -> listen.convert("127.0.0.1:70000")).hasMessage("bad port 70000 in \"127.0.0.1:70000\": ports are 1..65535");
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.heartguard.store;
 
+import io.heartguard.wire.PeerText;
+
 /**
  * Makes stored strings safe to show. Host names, certificate subjects and reasons come from the network, so they may
  * hold markup or terminal escape sequences. The web checker escapes its pages with the same rules.
@@ -7,27 +9,9 @@ package io.heartguard.store;
 public final class Text {
   private Text() {}
 
-  /**
-   * For a terminal: control characters (ESC starts a terminal command) and bidirectional overrides (which reorder
-   * what is shown) become '?'.
-   */
+  /** For a terminal: {@link PeerText#printable(String)}, the one rule for text from the network. */
   public static String printable(String s) {
-    if (s == null) {
-      return "";
-    }
-    StringBuilder out = null;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (Character.isISOControl(c) || isBidiControl(c)) {
-        if (out == null) {
-          out = new StringBuilder(s.length()).append(s, 0, i);
-        }
-        out.append('?');
-      } else if (out != null) {
-        out.append(c);
-      }
-    }
-    return out == null ? s : out.toString();
+    return PeerText.printable(s);
   }
 
   /**

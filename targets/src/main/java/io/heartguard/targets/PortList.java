@@ -1,5 +1,7 @@
 package io.heartguard.targets;
 
+import io.heartguard.address.AddressSyntaxException;
+import io.heartguard.address.Port;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,9 +37,7 @@ public final class PortList {
   public static PortList of(int... ports) {
     List<int[]> ranges = new ArrayList<>();
     for (int port : ports) {
-      if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException("port " + port + " is not in 1..65535");
-      }
+      Port.require(port);
       ranges.add(new int[] {port, port});
     }
     return normalized(ranges);
@@ -53,7 +53,7 @@ public final class PortList {
     for (String entry : s.split(",", -1)) {
       String e = entry.strip();
       if (e.isEmpty()) {
-        throw new TargetSyntaxException("bad port list \"" + text + "\": empty entry between commas");
+        throw new TargetSyntaxException("bad port list " + AddressSyntaxException.quoted(text) + ": empty entry between commas");
       }
       int dash = e.indexOf('-');
       if (dash < 0) {
@@ -65,7 +65,7 @@ public final class PortList {
       int last = port(e.substring(dash + 1).strip(), text);
       if (first > last) {
         throw new TargetSyntaxException(
-            "bad port range " + Ip128.quoted(e, text) + ": the first port is larger than the last");
+            "bad port range " + TargetParser.quoted(e, text) + ": the first port is larger than the last");
       }
       ranges.add(new int[] {first, last});
     }
@@ -74,14 +74,11 @@ public final class PortList {
 
   /** One port number 1..65535, as in {@code host:8443} or an entry of a port list. */
   static int port(String token, String input) throws TargetSyntaxException {
-    if (token.isEmpty() || token.length() > 5 || !token.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw new TargetSyntaxException("bad port " + Ip128.quoted(token, input) + ": expected a number 1..65535");
+    try {
+      return Port.parse(token);
+    } catch (AddressSyntaxException e) {
+      throw new TargetSyntaxException(e.in(input));
     }
-    int port = Integer.parseInt(token);
-    if (port < 1 || port > 65535) {
-      throw new TargetSyntaxException("bad port " + port + " in \"" + input + "\": ports are 1..65535");
-    }
-    return port;
   }
 
   private static PortList normalized(List<int[]> ranges) {

@@ -1,5 +1,7 @@
 package io.heartguard.targets;
 
+import io.heartguard.address.AddressSyntaxException;
+
 /**
  * One part of a scan split over several machines, as the user writes it: {@code K/N}, shard K (counted from 1) of N.
  * The N shards partition the one order a seed fixes, zmap-style: shard K takes the walk's positions K-1, K-1+N,
@@ -27,10 +29,10 @@ public record Shard(int number, int count) {
       number = Integer.parseInt(text.substring(0, slash));
       count = Integer.parseInt(text.substring(slash + 1));
     } catch (NumberFormatException e) {
-      throw new TargetSyntaxException("bad shard \"" + text + "\": expected K/N, shard K of N counted from 1, like 2/4");
+      throw new TargetSyntaxException("bad shard " + AddressSyntaxException.quoted(text) + ": expected K/N, shard K of N counted from 1, like 2/4");
     }
     if (count < 1 || number < 1 || number > count) {
-      throw new TargetSyntaxException("bad shard \"" + text + "\": expected K/N with 1 <= K <= N, like 2/4");
+      throw new TargetSyntaxException("bad shard " + AddressSyntaxException.quoted(text) + ": expected K/N with 1 <= K <= N, like 2/4");
     }
     return new Shard(number, count);
   }

@@ -1,5 +1,6 @@
 package io.heartguard.targets;
 
+import io.heartguard.address.Ip128;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;

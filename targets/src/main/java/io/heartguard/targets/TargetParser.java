@@ -1,5 +1,10 @@
 package io.heartguard.targets;
 
+import io.heartguard.address.AddressSyntaxException;
+import io.heartguard.address.Cidr;
+import io.heartguard.address.HostPort;
+import io.heartguard.address.Ip128;
+import io.heartguard.address.IpText;
 import io.heartguard.targets.TargetSpec.Block;
 import io.heartguard.targets.TargetSpec.Name;
 import java.util.Locale;
@@ -8,10 +13,6 @@ import java.util.regex.Pattern;
 
 /** The grammar of docs/TARGETS.md, behind {@link TargetSpec#parse} and {@link TargetSpec#parseExclusion}. */
 final class TargetParser {
-  /** RFC 1123 section 2.1 labels; underscores are tolerated because real internal names carry them. */
-  private static final Pattern HOST_NAME = Pattern.compile(
-      "(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*");
-
   private static final String EXPECTED_TARGET =
       "expected a host name, an IP address, a CIDR block like 10.0.0.0/8 or a range like 192.0.2.1-50";
 
@@ -41,7 +42,7 @@ final class TargetParser {
       int colon = input.indexOf(':');
       String portText = input.substring(colon + 1);
       if (portText.isEmpty()) {
-        throw new TargetSyntaxException("missing port after ':' in \"" + input + "\": expected a number 1..65535");
+        throw new TargetSyntaxException("missing port after ':' in " + AddressSyntaxException.quoted(input) + ": expected a number 1..65535");
       }
       return parseHost(input.substring(0, colon), input, OptionalInt.of(PortList.port(portText, input)));
     }
@@ -56,16 +57,16 @@ final class TargetParser {
     }
     if (input.contains("://")) {
       throw new TargetSyntaxException(
-          "bad exclusion \"" + input + "\": expected an address, a CIDR block or a range, not a URL");
+          "bad exclusion " + AddressSyntaxException.quoted(input) + ": expected an address, a CIDR block or a range, not a URL");
     }
     TargetSpec spec = target(input);
     if (spec instanceof Name) {
-      throw new TargetSyntaxException("bad exclusion \"" + input
-          + "\": expected an address, a CIDR block or a range, not a host name");
+      throw new TargetSyntaxException("bad exclusion " + AddressSyntaxException.quoted(input)
+          + ": expected an address, a CIDR block or a range, not a host name");
     }
     if (spec.port().isPresent()) {
-      throw new TargetSyntaxException("bad exclusion \"" + input
-          + "\": exclusions take no port, they remove an address on every port");
+      throw new TargetSyntaxException("bad exclusion " + AddressSyntaxException.quoted(input)
+          + ": exclusions take no port, they remove an address on every port");
     }
     return (Block) spec;
   }
@@ -73,8 +74,8 @@ final class TargetParser {
   private static TargetSpec parseUrl(String input, int schemeEnd) throws TargetSyntaxException {
     String scheme = input.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
     if (!scheme.equals("https")) {
-      throw new TargetSyntaxException("bad URL scheme \"" + input.substring(0, schemeEnd + 3) + "\" in \"" + input
-          + "\": expected https://host[:port][/path]");
+      throw new TargetSyntaxException("bad URL scheme " + AddressSyntaxException.quoted(input.substring(0, schemeEnd + 3)) + " in " + AddressSyntaxException.quoted(input)
+          + ": expected https://host[:port][/path]");
     }
     String authority = input.substring(schemeEnd + 3);
     for (int i = 0; i < authority.length(); i++) {
@@ -84,7 +85,7 @@ final class TargetParser {
       }
     }
     if (authority.indexOf('@') >= 0) {
-      throw new TargetSyntaxException("bad URL \"" + input + "\": user info (user@) is not supported");
+      throw new TargetSyntaxException("bad URL " + AddressSyntaxException.quoted(input) + ": user info (user@) is not supported");
     }
     TargetSpec spec;
     if (authority.startsWith("[")) {
@@ -92,7 +93,7 @@ final class TargetParser {
     } else {
       int colon = authority.indexOf(':');
       if (colon >= 0 && authority.indexOf(':', colon + 1) >= 0) {
-        throw new TargetSyntaxException("bad URL \"" + input + "\": an IPv6 address in a URL needs brackets, like https://[2001:db8::1]:8443/");
+        throw new TargetSyntaxException("bad URL " + AddressSyntaxException.quoted(input) + ": an IPv6 address in a URL needs brackets, like https://[2001:db8::1]:8443/");
       }
       OptionalInt port = OptionalInt.empty();
       if (colon >= 0) {
@@ -102,7 +103,7 @@ final class TargetParser {
       spec = parseHost(authority, input, port);
     }
     if (spec instanceof Block b && !b.first().equals(b.last())) {
-      throw new TargetSyntaxException("bad URL \"" + input + "\": a URL names one host, not a block or range");
+      throw new TargetSyntaxException("bad URL " + AddressSyntaxException.quoted(input) + ": a URL names one host, not a block or range");
     }
     // RFC 9110 section 4.2.2: an https URI without a port means port 443, whatever -p says.
     return spec.port().isPresent() ? spec : withPort(spec, 443);
@@ -119,7 +120,7 @@ final class TargetParser {
   private static TargetSpec parseBracketed(String text, String input) throws TargetSyntaxException {
     int close = text.indexOf(']');
     if (close < 0) {
-      throw new TargetSyntaxException("bad target \"" + input + "\": '[' without a closing ']'");
+      throw new TargetSyntaxException("bad target " + AddressSyntaxException.quoted(input) + ": '[' without a closing ']'");
     }
     String inner = text.substring(1, close);
     String rest = text.substring(close + 1);
@@ -127,13 +128,13 @@ final class TargetParser {
     if (!rest.isEmpty()) {
       if (!rest.startsWith(":")) {
         throw new TargetSyntaxException(
-            "bad target \"" + input + "\": expected ':port' after ']', found \"" + rest + "\"");
+            "bad target " + AddressSyntaxException.quoted(input) + ": expected ':port' after ']', found " + AddressSyntaxException.quoted(rest));
       }
       port = OptionalInt.of(PortList.port(rest.substring(1), input));
     }
     if (inner.indexOf(':') < 0) {
       throw new TargetSyntaxException(
-          "bad target \"" + input + "\": brackets hold an IPv6 address, block or range, found \"" + inner + "\"");
+          "bad target " + AddressSyntaxException.quoted(input) + ": brackets hold an IPv6 address, block or range, found " + AddressSyntaxException.quoted(inner));
     }
     return parseHost(inner, input, port);
   }
@@ -141,11 +142,16 @@ final class TargetParser {
   /** An address, CIDR block, range or name, with its port already split off. */
   private static TargetSpec parseHost(String host, String input, OptionalInt port) throws TargetSyntaxException {
     if (host.isEmpty()) {
-      throw new TargetSyntaxException("missing host in \"" + input + "\": " + EXPECTED_TARGET);
+      throw new TargetSyntaxException("missing host in " + AddressSyntaxException.quoted(input) + ": " + EXPECTED_TARGET);
     }
-    int slash = host.indexOf('/');
-    if (slash >= 0) {
-      return parseCidr(host, slash, input, port);
+    // Before ranges: inet_aton would read 192.168.0-255.1 as the range 192.168.0.0-255.0.0.1.
+    if (OCTET_RANGES.matcher(host).matches()
+        && (host.indexOf(',') >= 0 || host.substring(0, host.lastIndexOf('.')).indexOf('-') >= 0)) {
+      throw new TargetSyntaxException("bad target " + quoted(host, input)
+          + ": nmap octet ranges are not supported, expected a CIDR block like 10.0.0.0/8 or a range like 192.0.2.1-50");
+    }
+    if (host.indexOf('/') >= 0) {
+      return parseCidr(host, input, port);
     }
     int dash = host.indexOf('-');
     if (dash >= 0 && looksNumeric(host.substring(0, dash))) {
@@ -155,62 +161,44 @@ final class TargetParser {
     if (address != null) {
       return new Block(input, address, address, port);
     }
-    String name = host.toLowerCase(Locale.ROOT);
-    if (name.endsWith(".") && name.length() > 1) {
-      name = name.substring(0, name.length() - 1); // the root label: "example.com." is example.com
+    try {
+      return new Name(input, HostPort.host(host), port);
+    } catch (AddressSyntaxException e) {
+      throw new TargetSyntaxException("bad target " + quoted(host, input) + ": " + EXPECTED_TARGET);
     }
-    if (OCTET_RANGES.matcher(name).matches()) {
-      throw new TargetSyntaxException("bad target " + Ip128.quoted(host, input)
-          + ": nmap octet ranges are not supported, expected a CIDR block like 10.0.0.0/8 or a range like 192.0.2.1-50");
-    }
-    // RFC 3696 section 2: a top-level label is never all digits, so "10.0.0.1x" is a typo, not a name to look up.
-    if (!HOST_NAME.matcher(name).matches() || name.substring(name.lastIndexOf('.') + 1).chars().allMatch(Character::isDigit)) {
-      throw new TargetSyntaxException("bad target " + Ip128.quoted(host, input) + ": " + EXPECTED_TARGET);
-    }
-    return new Name(input, name, port);
   }
 
-  /** IPv6 text, or four dot-separated decimal parts: the left side of a range, never a name. */
+  /**
+   * IPv6 text, or dotted text that ends in a number (an IPv4 address in an inet_aton form): the left side of a range.
+   * A bare number is not, so that 1-800-flowers.example stays a name.
+   */
   private static boolean looksNumeric(String text) {
-    return text.indexOf(':') >= 0
-        || (text.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9')) && text.chars().filter(c -> c == '.').count() == 3);
+    return text.indexOf(':') >= 0 || (text.indexOf('.') >= 0 && IpText.endsInNumber(text));
   }
 
-  /** An IPv4 or IPv6 literal, or null when the text has the shape of neither (then it may be a name). */
+  /** An IPv4 or IPv6 literal, or null when the text has the shape of a name (see {@link IpText#literal}). */
   private static Ip128 addressOrNull(String text, String input) throws TargetSyntaxException {
-    if (text.indexOf(':') >= 0) {
-      return Ip128.parseIpv6(text, input);
+    try {
+      return IpText.literal(text).orElse(null);
+    } catch (AddressSyntaxException e) {
+      throw new TargetSyntaxException(e.in(input));
     }
-    return Ip128.parseIpv4(text, input);
   }
 
-  private static Block parseCidr(String host, int slash, String input, OptionalInt port) throws TargetSyntaxException {
-    String addressText = host.substring(0, slash);
-    String prefixText = host.substring(slash + 1);
-    Ip128 address = addressOrNull(addressText, input);
-    if (address == null) {
-      throw new TargetSyntaxException("bad CIDR block " + Ip128.quoted(host, input)
-          + ": expected an IP address before the '/', like 10.0.0.0/8 or 2001:db8::/120");
+  /** "x" alone when x is the whole input, else "x" in "input", so a message names the bad part and its context. */
+  static String quoted(String token, String input) {
+    return token.equals(input) ? AddressSyntaxException.quoted(token)
+        : AddressSyntaxException.quoted(token) + " in " + AddressSyntaxException.quoted(input);
+  }
+
+  /** A CIDR block in the address grammar ({@link Cidr#parse}); its messages name {@code input}. */
+  private static Block parseCidr(String host, String input, OptionalInt port) throws TargetSyntaxException {
+    try {
+      Cidr block = Cidr.parse(host);
+      return new Block(input, block.first(), block.last(), port);
+    } catch (AddressSyntaxException e) {
+      throw new TargetSyntaxException(e.in(input));
     }
-    boolean v4 = addressText.indexOf(':') < 0;
-    int max = v4 ? 32 : 128;
-    String family = v4 ? "IPv4" : "IPv6";
-    if (prefixText.isEmpty() || prefixText.length() > 3 || !prefixText.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      throw new TargetSyntaxException("bad CIDR prefix /" + prefixText + " in \"" + input
-          + "\": expected a number, " + family + " prefixes are 0.." + max);
-    }
-    int prefix = Integer.parseInt(prefixText);
-    if (prefix > max) {
-      throw new TargetSyntaxException(
-          "bad CIDR prefix /" + prefix + " in \"" + input + "\": " + family + " prefixes are 0.." + max);
-    }
-    if (!v4 && address.isIpv4() && prefix < 96) {
-      throw new TargetSyntaxException("bad CIDR prefix /" + prefix + " in \"" + input
-          + "\": an IPv4-mapped block needs a prefix of /96 or longer");
-    }
-    // Host bits are ignored, as nmap does: 192.0.2.7/24 is 192.0.2.0/24.
-    int bits = v4 ? 96 + prefix : prefix;
-    return new Block(input, address.maskFirst(bits), address.maskLast(bits), port);
   }
 
   private static Block parseRange(String host, int dash, Ip128 first, String input, OptionalInt port)
@@ -222,24 +210,24 @@ final class TargetParser {
       int octet = Integer.parseInt(endText); // the short form 192.0.2.1-50 sets the last octet
       if (octet > 255) {
         throw new TargetSyntaxException(
-            "bad range end " + endText + " in \"" + input + "\": a last octet is 0..255");
+            "bad range end " + endText + " in " + AddressSyntaxException.quoted(input) + ": a last octet is 0..255");
       }
       last = new Ip128(first.high(), (first.low() & ~0xffL) | octet);
-    } else if (!v4 && !endText.isEmpty() && endText.length() <= 4 && endText.chars().allMatch(Ip128::isHexDigit)) {
+    } else if (!v4 && !endText.isEmpty() && endText.length() <= 4 && endText.chars().allMatch(IpText::isHexDigit)) {
       last = new Ip128(first.high(), (first.low() & ~0xffffL) | Integer.parseInt(endText, 16));
     } else {
       last = endText.isEmpty() ? null : addressOrNull(endText, input);
       if (last == null) {
-        throw new TargetSyntaxException("bad range end " + Ip128.quoted(endText, input) + ": expected "
+        throw new TargetSyntaxException("bad range end " + quoted(endText, input) + ": expected "
             + (v4 ? "an IPv4 address or a last octet 0..255" : "an IPv6 address or a last group of 1 to 4 hex digits"));
       }
       if (last.isIpv4() != first.isIpv4()) {
         throw new TargetSyntaxException(
-            "bad range \"" + host + "\": both ends must be IPv4 or both IPv6");
+            "bad range " + AddressSyntaxException.quoted(host) + ": both ends must be IPv4 or both IPv6");
       }
     }
     if (first.compareTo(last) > 0) {
-      throw new TargetSyntaxException("bad range " + Ip128.quoted(host, input)
+      throw new TargetSyntaxException("bad range " + quoted(host, input)
           + ": the first address is larger than the last");
     }
     return new Block(input, first, last, port);

@@ -1,5 +1,8 @@
 package io.heartguard.targets;
 
+import io.heartguard.address.Cidr;
+import io.heartguard.address.Ip128;
+import io.heartguard.address.SpecialPurpose;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -9,8 +12,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -47,8 +52,11 @@ public final class TargetSpace {
   private final int shardIndex;
   private final int shardCount;
   private final HostResolver resolver;
+  private final List<SpecialPurpose> leftOut;
 
-  private TargetSpace(Builder b, List<HostTarget> names, Group[] groups, AddressSet exclusions, long seed) {
+  private TargetSpace(Builder b, List<HostTarget> names, Group[] groups, AddressSet exclusions, long seed,
+      List<SpecialPurpose> leftOut) {
+    this.leftOut = List.copyOf(leftOut);
     this.names = List.copyOf(names);
     this.groups = groups;
     this.groupStart = new long[groups.length];
@@ -101,6 +109,14 @@ public final class TargetSpace {
 
   public boolean isEmpty() {
     return numericSize == 0 && names.isEmpty();
+  }
+
+  /**
+   * The special-purpose ranges left out of larger blocks (see {@link Builder#leaveOutSpecialPurpose}), in registry
+   * order, each once: what a scan must say it skipped.
+   */
+  public List<SpecialPurpose> leftOut() {
+    return leftOut;
   }
 
   /** The seed of the order; print it so that a scan can be repeated in the same order with {@code --seed}. */
@@ -165,8 +181,20 @@ public final class TargetSpace {
     private int shardIndex = 0;
     private int shardCount = 1;
     private HostResolver resolver = HostResolver.SYSTEM;
+    private boolean leaveOutSpecialPurpose = true;
 
     private Builder() {}
+
+    /**
+     * Whether a block leaves out the special-purpose ranges ({@link SpecialPurpose#REGISTRY}: 0/8, 10/8, 127/8, 224/4,
+     * 240/4, 255.255.255.255, ...) that it covers but is not itself inside, as zmap's default blocklist does:
+     * {@code 0.0.0.0/0} skips them, while {@code 127.0.0.1} or {@code 10.0.0.0/16}, written inside one, is scanned.
+     * On by default; off only to rebuild a job started before the rule.
+     */
+    public Builder leaveOutSpecialPurpose(boolean leaveOut) {
+      this.leaveOutSpecialPurpose = leaveOut;
+      return this;
+    }
 
     /** The ports for every target that names none ({@code -p}); {@link PortList#DEFAULT} (443) otherwise. */
     public Builder ports(PortList ports) {
@@ -258,14 +286,21 @@ public final class TargetSpace {
 
       Map<String, HostTarget> names = new LinkedHashMap<>();
       Map<PortList, List<TargetSpec.Block>> blocksByPorts = new LinkedHashMap<>();
+      Map<PortList, List<TargetSpec.Block>> writtenByPorts = new LinkedHashMap<>(); // as given, for messages
+      Set<SpecialPurpose> leftOut = new LinkedHashSet<>();
       for (TargetSpec spec : specs) {
         PortList own = spec.port().isPresent() ? PortList.of(spec.port().getAsInt()) : ports;
         switch (spec) {
           case TargetSpec.Name n -> names.merge(n.name(), new HostTarget(n.input(), n.name(), own),
               (was, add) -> new HostTarget(was.input(), was.name(), was.ports().union(add.ports())));
-          case TargetSpec.Block b -> blocksByPorts.computeIfAbsent(own, k -> new ArrayList<>()).add(b);
+          case TargetSpec.Block b -> {
+            writtenByPorts.computeIfAbsent(own, k -> new ArrayList<>()).add(b);
+            blocksByPorts.computeIfAbsent(own, k -> new ArrayList<>())
+                .addAll(leaveOutSpecialPurpose ? withoutSpecialPurpose(b, leftOut) : List.of(b));
+          }
         }
       }
+      List<SpecialPurpose> leftOutInOrder = SpecialPurpose.REGISTRY.stream().filter(leftOut::contains).toList();
 
       List<Group> groups = new ArrayList<>();
       long total = 0;
@@ -277,7 +312,7 @@ public final class TargetSpace {
         }
         long size = addresses.count() > MAX_SIZE / groupPorts.size() ? Long.MAX_VALUE : addresses.count() * groupPorts.size();
         if (size > MAX_SIZE) {
-          throw tooLarge(e.getValue(), groupPorts);
+          throw tooLarge(writtenByPorts.get(groupPorts), groupPorts);
         }
         total += size;
         if (total > MAX_SIZE) {
@@ -292,7 +327,42 @@ public final class TargetSpace {
         }
         groups.add(new Group(groupPorts, addresses, size, shadowedBy.stream().mapToInt(Integer::intValue).toArray()));
       }
-      return new TargetSpace(this, new ArrayList<>(names.values()), groups.toArray(Group[]::new), exclusions, chosenSeed);
+      return new TargetSpace(this, new ArrayList<>(names.values()), groups.toArray(Group[]::new), exclusions, chosenSeed,
+          leftOutInOrder);
+    }
+
+    /** The block without the special-purpose ranges it covers but does not lie inside; those go to {@code leftOut}. */
+    static List<TargetSpec.Block> withoutSpecialPurpose(TargetSpec.Block b, Set<SpecialPurpose> leftOut) {
+      List<Cidr> cuts = new ArrayList<>();
+      for (SpecialPurpose s : SpecialPurpose.REGISTRY) {
+        Cidr r = s.range();
+        boolean meets = r.first().compareTo(b.last()) <= 0 && r.last().compareTo(b.first()) >= 0;
+        if (meets && !r.containsAll(b.first(), b.last())) {
+          cuts.add(r);
+          leftOut.add(s);
+        }
+      }
+      if (cuts.isEmpty()) {
+        return List.of(b);
+      }
+      cuts.sort((x, y) -> x.first().compareTo(y.first()));
+      List<TargetSpec.Block> pieces = new ArrayList<>();
+      Ip128 next = b.first();
+      for (Cidr r : cuts) {
+        if (r.last().compareTo(next) < 0) {
+          continue; // inside a range already cut
+        }
+        if (r.first().compareTo(next) > 0) {
+          Ip128 end = r.first().previous().compareTo(b.last()) < 0 ? r.first().previous() : b.last();
+          pieces.add(new TargetSpec.Block(b.input(), next, end, b.port()));
+        }
+        if (r.last().compareTo(b.last()) >= 0) {
+          return pieces;
+        }
+        next = r.last().next();
+      }
+      pieces.add(new TargetSpec.Block(b.input(), next, b.last(), b.port()));
+      return pieces;
     }
 
     /** Names the largest block and the prefix that would fit, as the one-line error for a space too large. */

@@ -1,5 +1,6 @@
 package io.heartguard.targets;
 
+import io.heartguard.address.Ip128;
 import java.util.OptionalInt;
 
 /**

@@ -52,7 +52,7 @@ class PortListTest {
       ''           | empty port list: expected ports 1..65535 like 443,8443 or ranges like 8440-8443
       443,,8443    | bad port list "443,,8443": empty entry between commas
       443,0        | bad port 0 in "443,0": ports are 1..65535
-      70000        | bad port 70000 in "70000": ports are 1..65535
+      70000        | bad port 70000: ports are 1..65535
       443,https    | bad port "https" in "443,https": expected a number 1..65535
       8443-8440    | bad port range "8443-8440": the first port is larger than the last
       1-2,8443-8440 | bad port range "8443-8440" in "1-2,8443-8440": the first port is larger than the last

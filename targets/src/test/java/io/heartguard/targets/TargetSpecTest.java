@@ -50,6 +50,12 @@ class TargetSpecTest {
       ::ffff:192.0.2.0/120           | 192.0.2.0..192.0.2.255
       1:2:3:4:5:6:7:8                | 1:2:3:4:5:6:7:8..1:2:3:4:5:6:7:8
       64:ff9b::192.0.2.33            | 64:ff9b::c000:221..64:ff9b::c000:221
+      0177.0.0.1                     | 127.0.0.1..127.0.0.1
+      0x7f.1:8443                    | 127.0.0.1..127.0.0.1 :8443
+      127.1                          | 127.0.0.1..127.0.0.1
+      2130706433                     | 127.0.0.1..127.0.0.1
+      1.2.3                          | 1.2.0.3..1.2.0.3
+      010.0.0.0/8                    | 8.0.0.0..8.255.255.255
       example.com                    | name example.com
       Example.COM.                   | name example.com
       mail-1.example.com:465         | name mail-1.example.com :465
@@ -88,9 +94,8 @@ class TargetSpecTest {
       ::ffff:10.0.0.0/80   | bad CIDR prefix /80 in "::ffff:10.0.0.0/80": an IPv4-mapped block needs a prefix of /96 or longer
       host/24              | bad CIDR block "host/24": expected an IP address before the '/', like 10.0.0.0/8 or 2001:db8::/120
       300.1.2.3            | bad IPv4 address "300.1.2.3": octet 300 is not in 0..255
-      1.2.3                | bad IPv4 address "1.2.3": expected four decimal octets like 192.0.2.1
-      1.2.3.4.5            | bad IPv4 address "1.2.3.4.5": expected four decimal octets like 192.0.2.1
-      010.0.0.1            | bad IPv4 address "010.0.0.1": octet 010 has a leading zero, which some tools read as octal
+      1.2.3.4.5            | bad IPv4 address "1.2.3.4.5": expected at most four parts like 192.0.2.1
+      08.0.0.1             | bad IPv4 address "08.0.0.1": part 08 is not an octal (it starts with 0) number
       10.0.0.256/8         | bad IPv4 address "10.0.0.256" in "10.0.0.256/8": octet 256 is not in 0..255
       192.0.2.1-300        | bad range end 300 in "192.0.2.1-300": a last octet is 0..255
       192.0.2.1-x          | bad range end "x" in "192.0.2.1-x": expected an IPv4 address or a last octet 0..255
@@ -100,7 +105,7 @@ class TargetSpecTest {
       10.0.0.1-::1         | bad range "10.0.0.1-::1": both ends must be IPv4 or both IPv6
       2001:db8::1-zz       | bad range end "zz" in "2001:db8::1-zz": expected an IPv6 address or a last group of 1 to 4 hex digits
       192.168.0-255.1      | bad target "192.168.0-255.1": nmap octet ranges are not supported, expected a CIDR block like 10.0.0.0/8 or a range like 192.0.2.1-50
-      host.123             | bad target "host.123": expected a host name, an IP address, a CIDR block like 10.0.0.0/8 or a range like 192.0.2.1-50
+      host.123             | bad IPv4 address "host.123": part host is not a decimal number
       exa mple.com         | bad target "exa mple.com": expected a host name, an IP address, a CIDR block like 10.0.0.0/8 or a range like 192.0.2.1-50
       -host                | bad target "-host": expected a host name, an IP address, a CIDR block like 10.0.0.0/8 or a range like 192.0.2.1-50
       host:                | missing port after ':' in "host:": expected a number 1..65535

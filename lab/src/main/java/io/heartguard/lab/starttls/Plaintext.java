@@ -1,6 +1,6 @@
 package io.heartguard.lab.starttls;
 
-import io.heartguard.wire.Printable;
+import io.heartguard.wire.PeerText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -150,11 +150,11 @@ final class Plaintext {
 
   /** The client's own text for a one-line reason: made printable, at most 40 characters. */
   static String printable(String text) {
-    return Printable.of(text, 40);
+    return PeerText.printable(text, 40);
   }
 
   static String printable(byte[] bytes) {
-    return Printable.of(bytes, 40);
+    return PeerText.printable(bytes, 40);
   }
 
   private static StartTlsDialogException closed(byte[] partial) {

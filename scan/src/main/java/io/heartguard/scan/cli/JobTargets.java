@@ -25,11 +25,14 @@ import java.util.List;
  * sharded job ({@code --shard K/N}) keeps its shard as a {@code shard K/N} line, so that resuming walks the same part;
  * a whole job writes none, as jobs from before sharding did. A {@code protocol} line says how each target was reached
  * ({@code tls}, {@code dtls}, {@code auto} or a STARTTLS protocol), so that a resume with other options is refused
- * rather than mixing verdicts of two protocols in one job; jobs from before it have none and are not checked.
+ * rather than mixing verdicts of two protocols in one job; jobs from before it have none and are not checked. A
+ * {@code special-purpose left-out} line says that blocks leave out the special-purpose ranges they cover
+ * (docs/TARGETS.md); jobs from before that rule have none and are rebuilt as they were, so their order stays the same.
  */
 record JobTargets(List<String> targets, List<ListFile> lists, String ports, List<String> excludes,
-    List<ListFile> excludeLists, Shard shard, String protocol) {
+    List<ListFile> excludeLists, Shard shard, String protocol, boolean specialPurposeLeftOut) {
   static final String VERSION_LINE = "heartguard.scan.targets/1";
+  static final String SPECIAL_PURPOSE_LINE = "special-purpose left-out";
 
   /** A list file and the digest of its contents when the job was created. */
   record ListFile(Path path, String sha256) {}
@@ -44,7 +47,7 @@ record JobTargets(List<String> targets, List<ListFile> lists, String ports, List
 
   /** The same targets, reached by {@code protocol}. */
   JobTargets withProtocol(String protocol) {
-    return new JobTargets(targets, lists, ports, excludes, excludeLists, shard, protocol);
+    return new JobTargets(targets, lists, ports, excludes, excludeLists, shard, protocol, specialPurposeLeftOut);
   }
 
   /**
@@ -81,7 +84,7 @@ record JobTargets(List<String> targets, List<ListFile> lists, String ports, List
     for (Path p : excludeLists) {
       excludeFiles.add(new ListFile(p, sha256(p, "exclude")));
     }
-    return new JobTargets(targets, listFiles, ports.toString(), excludes, excludeFiles, shard, null);
+    return new JobTargets(targets, listFiles, ports.toString(), excludes, excludeFiles, shard, null, true);
   }
 
   boolean isEmpty() {
@@ -90,7 +93,8 @@ record JobTargets(List<String> targets, List<ListFile> lists, String ports, List
 
   /** The target space, in the order {@code seed} fixes; a list file that changed since {@link #of} is refused. */
   TargetSpace space(long seed) throws TargetSyntaxException {
-    TargetSpace.Builder builder = TargetSpace.builder().ports(PortList.parse(ports)).seed(seed).shard(shard);
+    TargetSpace.Builder builder = TargetSpace.builder().ports(PortList.parse(ports)).seed(seed).shard(shard)
+        .leaveOutSpecialPurpose(specialPurposeLeftOut);
     for (String target : targets) {
       builder.add(target);
     }
@@ -117,6 +121,9 @@ record JobTargets(List<String> targets, List<ListFile> lists, String ports, List
     if (protocol != null) {
       text.append("protocol ").append(protocol).append('\n');
     }
+    if (specialPurposeLeftOut) {
+      text.append(SPECIAL_PURPOSE_LINE).append('\n');
+    }
     targets.forEach(t -> text.append("target ").append(t).append('\n'));
     lists.forEach(l -> text.append("list ").append(l.sha256()).append(' ').append(l.path()).append('\n'));
     excludes.forEach(e -> text.append("exclude ").append(e).append('\n'));
@@ -137,8 +144,13 @@ record JobTargets(List<String> targets, List<ListFile> lists, String ports, List
     String ports = null;
     Shard shard = Shard.WHOLE;
     String protocol = null;
+    boolean specialPurposeLeftOut = false;
     for (int i = 1; i < lines.length; i++) {
       String line = lines[i];
+      if (line.equals(SPECIAL_PURPOSE_LINE)) {
+        specialPurposeLeftOut = true;
+        continue;
+      }
       int space = line.indexOf(' ');
       String key = space < 0 ? line : line.substring(0, space);
       String value = space < 0 ? "" : line.substring(space + 1);
@@ -157,13 +169,13 @@ record JobTargets(List<String> targets, List<ListFile> lists, String ports, List
           (key.equals("list") ? lists : excludeLists).add(file);
         }
         default -> throw new TargetSyntaxException("the job's target list has line '" + line
-            + "', expected ports, shard, protocol, target, list, exclude or exclude-list");
+            + "', expected ports, shard, protocol, " + SPECIAL_PURPOSE_LINE + ", target, list, exclude or exclude-list");
       }
     }
     if (ports == null) {
       throw new TargetSyntaxException("the job's target list has no ports line");
     }
-    return new JobTargets(targets, lists, ports, excludes, excludeLists, shard, protocol);
+    return new JobTargets(targets, lists, ports, excludes, excludeLists, shard, protocol, specialPurposeLeftOut);
   }
 
   /** The targets of a list in the {@code -iL} format: blank-separated, {@code #} at a token's start ends the line. */

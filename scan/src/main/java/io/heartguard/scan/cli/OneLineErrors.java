@@ -1,5 +1,6 @@
 package io.heartguard.scan.cli;
 
+import io.heartguard.wire.PeerText;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -18,11 +19,19 @@ public final class OneLineErrors implements IParameterExceptionHandler, IExecuti
     return commandLine.setParameterExceptionHandler(handler).setExecutionExceptionHandler(handler);
   }
 
+  /** At most this much of a message: an argument of 100 KB must not come back whole. */
+  static final int MAX_MESSAGE_CHARS = 400;
+
+  /** The message as one printable line of at most {@link #MAX_MESSAGE_CHARS} characters (arguments may hold anything). */
+  static String oneLine(String message) {
+    return PeerText.printable(message, MAX_MESSAGE_CHARS);
+  }
+
   @Override
   public int handleParseException(ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
     PrintWriter err = cmd.getErr();
-    err.println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage() + " (see --help)");
+    err.println(cmd.getCommandSpec().qualifiedName() + ": " + oneLine(e.getMessage()) + " (see --help)");
     err.flush();
     return cmd.getCommandSpec().exitCodeOnInvalidInput();
   }
@@ -30,7 +39,7 @@ public final class OneLineErrors implements IParameterExceptionHandler, IExecuti
   @Override
   public int handleExecutionException(Exception e, CommandLine cmd, ParseResult parseResult) {
     PrintWriter err = cmd.getErr();
-    err.println(cmd.getCommandSpec().qualifiedName() + ": " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+    err.println(cmd.getCommandSpec().qualifiedName() + ": " + oneLine(e.getMessage() != null ? e.getMessage() : e.toString()));
     if (parseResult.hasMatchedOption("--debug")) {
       e.printStackTrace(err);
     }

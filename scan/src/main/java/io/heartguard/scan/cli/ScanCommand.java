@@ -119,7 +119,8 @@ public final class ScanCommand implements Callable<Integer> {
           dumpRequests);
     }
     PrintWriter out = spec.commandLine().getOut();
-    ScanRun.Report report = order -> json ? JsonSink.to(out) : run.csv ? new CsvReport(out) : new TableReport(out, order, debug);
+    ScanRun.Report report = (order, size) -> json ? JsonSink.to(out) : run.csv ? new CsvReport(out)
+        : TableReport.forTargets(out, order, debug, size);
     try (leakFile) {
       // Many targets: the target space, the engine, --db and the progress line live in ScanRun.
       return new ScanRun(spec.commandLine()).execute(targets, run, starttls, protocolName(), options, scanner,

@@ -48,9 +48,9 @@ final class ScanRun {
   /** How long a shutdown hook waits for the run to flush, beyond the engine's grace. */
   private static final long FLUSH_MILLIS = 10_000;
 
-  /** The report on stdout, given the order a table sorts rows in. */
+  /** The report on stdout, given the order a table sorts rows in and how many targets the scan has. */
   interface Report {
-    ResultSink open(Comparator<Target> order) throws IOException;
+    ResultSink open(Comparator<Target> order, long targets) throws IOException;
   }
 
   private final CommandLine cmd;
@@ -68,7 +68,8 @@ final class ScanRun {
   int execute(TargetOptions given, RunOptions run, StartTlsMode starttls, String protocol, ScanOptions options,
       Scanner scanner, boolean oneTargetOnly, Report report, InputStream stdin) throws IOException, InterruptedException {
     validate(given, run);
-    ResultStore store = run.db == null ? null : open(run.db);
+    // A job is resumed from a database that exists: --resume NOJOB must not leave an empty database behind.
+    ResultStore store = run.db == null ? null : open(run.db, run.resume != null);
     try {
       Plan plan = plan(given, run, starttls, protocol, store, stdin);
       if (oneTargetOnly && plan.space.size() != 1) {
@@ -83,6 +84,11 @@ final class ScanRun {
   }
 
   private static final long SEED_WORTH_PRINTING = 256;
+  /**
+   * The largest target space a scan walks without --allow-large: a /16 on one port. Larger spaces reach networks
+   * that are not the user's, so the scan asks for the flag instead of starting at once.
+   */
+  static final long LARGE_SPACE = 1L << 16;
 
   /** The targets, their seed and, with --db, the job they belong to. */
   private record Plan(JobTargets targets, TargetSpace space, ResumePoint point) {}
@@ -110,6 +116,15 @@ final class ScanRun {
         seed = given.seed != null ? given.seed : new SplittableRandom().nextLong();
       }
       TargetSpace space = targets.space(seed);
+      if (run.resume == null && space.size() > LARGE_SPACE && !given.allowLarge) {
+        throw usage("the targets are " + space.size() + " address-port pairs, more than " + LARGE_SPACE
+            + " (a /16 on one port): give --allow-large to scan them all");
+      }
+      if (!space.leftOut().isEmpty()) {
+        err.println("scan: left out the special-purpose ranges the targets cover: " + space.leftOut().stream()
+            .map(sp -> sp.range().toString()).collect(java.util.stream.Collectors.joining(", "))
+            + " (write one as a target of its own to scan it; docs/TARGETS.md)");
+      }
       if (space.isEmpty()) {
         throw usage("no targets left to check: the exclusions cover them all");
       }
@@ -149,7 +164,7 @@ final class ScanRun {
       engine.rate(RateLimiter.perSecond(run.rate));
     }
     List<ResultSink> sinks = new ArrayList<>();
-    sinks.add(report.open(order(plan.targets)));
+    sinks.add(report.open(order(plan.targets), plan.space.size()));
     JobRecorder recorder = null;
     if (store != null) {
       recorder = new JobRecorder(store, plan.point, Clock.systemUTC());
@@ -180,7 +195,8 @@ final class ScanRun {
         store.finish(plan.point.job().id(), result.numbered());
       }
       if (!result.exhausted()) {
-        err.println("scan: stopped after " + result.checked() + " checks" + (store == null ? ""
+        err.println("scan: stopped after " + result.checked() + " checks" + (store == null
+            ? "; the scan cannot be resumed: run it with --db FILE to keep its results and resume it after a stop"
             : "; continue with: heartguard scan --db " + run.db + " --resume " + plan.point.job().id()));
         err.flush();
       }
@@ -255,9 +271,9 @@ final class ScanRun {
     }
   }
 
-  private ResultStore open(String db) {
+  private ResultStore open(String db, boolean mustExist) {
     try {
-      return ResultStore.open(db);
+      return mustExist ? ResultStore.openExisting(db) : ResultStore.open(db);
     } catch (StoreException e) {
       throw usage(e.getMessage());
     }

@@ -36,6 +36,11 @@ final class TargetOptions {
           + " machine the same targets and seed (docs/SCAN-MANY.md)")
   String shard;
 
+  @Option(names = "--allow-large",
+      description = "scan a target space of more than " + ScanRun.LARGE_SPACE + " address-port pairs (a /16 on one port);"
+          + " without it such a scan is refused (docs/SCAN-MANY.md)")
+  boolean allowLarge;
+
   boolean given() {
     return !arguments.isEmpty() || !lists.isEmpty();
   }

@@ -181,8 +181,13 @@ public final class ScanEngine {
     return new Run(taken.get(), numbered, skipped.get(), checked.get(), retried.get(), exhausted && !delivery.failed());
   }
 
+  /** The last result; when retried, timed from the first try's start to the last one's end, waits included. */
   private ScanResult checkWithRetries(Target target) throws InterruptedException {
+    long start = System.nanoTime();
     ScanResult result = scanner.check(target, options);
+    if (retries == 0 || !worthRetrying(result) || stopping) {
+      return result;
+    }
     for (int attempt = 1; attempt <= retries && worthRetrying(result) && !stopping; attempt++) {
       long wait = backoff.toMillis() << Math.min(attempt - 1, 16);
       if (wait > 0) {
@@ -194,7 +199,7 @@ public final class ScanEngine {
       retried.incrementAndGet();
       result = scanner.check(target, options);
     }
-    return result;
+    return result.withElapsedMillis(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
   }
 
   /**

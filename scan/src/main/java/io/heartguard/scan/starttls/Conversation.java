@@ -1,5 +1,7 @@
 package io.heartguard.scan.starttls;
 
+import io.heartguard.wire.PeerText;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.regex.Matcher;
@@ -119,13 +121,8 @@ final class Conversation {
     end += n;
   }
 
-  /** The server's own text, quoted for a reason: control characters shown as '.', long text cut. */
+  /** The server's own text, quoted for a reason: made printable ({@link PeerText}), long text cut. */
   static String quote(String text) {
-    StringBuilder s = new StringBuilder(Math.min(text.length(), QUOTE_CHARS) + 5);
-    for (int i = 0; i < text.length() && i < QUOTE_CHARS; i++) {
-      char c = text.charAt(i);
-      s.append(c >= 0x20 && c < 0x7f ? c : '.');
-    }
-    return text.length() > QUOTE_CHARS ? s + "..." : s.toString();
+    return PeerText.printable(text, QUOTE_CHARS);
   }
 }

@@ -49,7 +49,7 @@ class JobTargetsTest {
     JobTargets dtls = JobTargets.of(List.of("203.0.113.7"), List.of(), PortList.DEFAULT, List.of(), List.of(), NO_STDIN)
         .withProtocol("dtls");
 
-    assertThat(dtls.encode()).isEqualTo("heartguard.scan.targets/1\nports 443\nprotocol dtls\ntarget 203.0.113.7\n");
+    assertThat(dtls.encode()).isEqualTo("heartguard.scan.targets/1\nports 443\nprotocol dtls\nspecial-purpose left-out\ntarget 203.0.113.7\n");
     assertThat(JobTargets.decode(dtls.encode())).isEqualTo(dtls);
     assertThat(JobTargets.decode("heartguard.scan.targets/1\nports 443\ntarget 203.0.113.7\n").protocol()).isNull();
   }
@@ -60,9 +60,9 @@ class JobTargetsTest {
         new Shard(2, 4), NO_STDIN);
     JobTargets whole = JobTargets.of(List.of("203.0.113.0/24"), List.of(), PortList.DEFAULT, List.of(), List.of(), NO_STDIN);
 
-    assertThat(sharded.encode()).isEqualTo("heartguard.scan.targets/1\nports 443\nshard 2/4\ntarget 203.0.113.0/24\n");
+    assertThat(sharded.encode()).isEqualTo("heartguard.scan.targets/1\nports 443\nshard 2/4\nspecial-purpose left-out\ntarget 203.0.113.0/24\n");
     assertThat(JobTargets.decode(sharded.encode())).isEqualTo(sharded);
-    assertThat(whole.encode()).isEqualTo("heartguard.scan.targets/1\nports 443\ntarget 203.0.113.0/24\n");
+    assertThat(whole.encode()).isEqualTo("heartguard.scan.targets/1\nports 443\nspecial-purpose left-out\ntarget 203.0.113.0/24\n");
     assertThat(JobTargets.decode(whole.encode()).shard()).isEqualTo(Shard.WHOLE);
     // Shard 2 of 4 walks positions 1, 5, 9, ...: 64 of the 256 targets (257 is prime, so no position is skipped).
     assertThat(walk(JobTargets.decode(sharded.encode()).space(7).open())).hasSize(64)

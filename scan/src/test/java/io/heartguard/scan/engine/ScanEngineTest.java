@@ -131,6 +131,18 @@ class ScanEngineTest {
   }
 
   @Test
+  void aRetriedResultIsTimedFromTheFirstTryToTheLastIncludingTheWaits() throws Exception {
+    // Each fake try reports 0 ms; the engine waits 40 ms and 80 ms between the three tries.
+    Scanner scanner = (t, o) -> result(t, Verdict.INCONCLUSIVE, "timed out");
+    List<ScanResult> seen = new ArrayList<>();
+
+    new ScanEngine(scanner, ScanOptions.defaults(), 1).retries(2, Duration.ofMillis(40)).run(new TargetList(targets(1)), seen::add);
+
+    assertThat(seen).singleElement().extracting(ScanResult::elapsedMillis).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LONG)
+        .isGreaterThanOrEqualTo(120);
+  }
+
+  @Test
   void aRetryStopsAtTheFirstConclusiveResult() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     Scanner scanner = (t, o) -> calls.incrementAndGet() == 1

@@ -307,6 +307,6 @@ class DialogTest {
         "+OK go\r\n-ERR oops\r\n".getBytes(StandardCharsets.US_ASCII));
 
     assertFails(() -> StartTls.POP3.negotiate(server, "h"), StartTlsException.Kind.UNEXPECTED,
-        "server sent 11 bytes after its STARTTLS reply (+OK go), before our ClientHello: -ERR oops..");
+        "server sent 11 bytes after its STARTTLS reply (+OK go), before our ClientHello: -ERR oops\\r\\n");
   }
 }
