@@ -13,7 +13,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * The one writer of alerts, for the sensor and the guard: JSON Lines shaped like Suricata's EVE alert records.
+ * The one writer of alerts, for the sensor and the guard: JSON Lines shaped like Suricata's EVE alert records, with
  * timestamp, flow_id, the 5-tuple of the offending record's sender, direction, an "alert" object with the rule and
  * EVE's action ("blocked" when an inline device dropped or reset the record, else "allowed"), then "tls" and
  * "heartbeat" details where the alert has them, and a "guard" object naming the {@link RecordAction} when one was

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heartguard.wire.Bytes;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class EveJsonWriterTest {
@@ -83,5 +89,41 @@ class EveJsonWriterTest {
         .replace("\"action\":\"allowed\"", "\"action\":\"blocked\"")
         .replace("}}\n", "},\"guard\":{\"verdict\":\"drop\"}}\n"));
     assertThat(sensorLine).doesNotContain("guard");
+  }
+
+  @Test
+  void eachLineReachesTheStreamAtOnceAndThreadsSharingTheWriterNeverInterleave() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    EveJsonWriter eve = new EveJsonWriter(out);
+    Alert alert = Alert.event(DeviceRule.BYTES_NOT_FRAMED, Direction.TO_SERVER, Records.FLOW, 0, 22, "x".repeat(300),
+        RecordAction.DROP);
+    eve.onAlert(alert);
+    String line = out.toString(StandardCharsets.UTF_8); // not closed, not flushed by hand: written at once
+    assertThat(line).endsWith("\n").hasLineCount(1);
+
+    int threads = 4;
+    int each = 500;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        done.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < each; i++) {
+            eve.onAlert(alert);
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    eve.close();
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(line.repeat(1 + threads * each));
   }
 }
