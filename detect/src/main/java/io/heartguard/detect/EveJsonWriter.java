@@ -13,9 +13,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Writes alerts as JSON Lines shaped like Suricata's EVE alert records: timestamp, flow_id, the 5-tuple of the
- * offending record's sender, direction, an "alert" object with the rule, then "tls" and "heartbeat" details.
- * Leaked bytes are never written here: only their count.
+ * The one writer of alerts, for the sensor and the guard: JSON Lines shaped like Suricata's EVE alert records, with
+ * timestamp, flow_id, the 5-tuple of the offending record's sender, direction, an "alert" object with the rule and
+ * EVE's action ("blocked" when an inline device dropped or reset the record, else "allowed"), then "tls" and
+ * "heartbeat" details where the alert has them, and a "guard" object naming the {@link RecordAction} when one was
+ * taken. Leaked bytes are never written here: only their count.
  */
 public final class EveJsonWriter implements AlertSink, Closeable, Flushable {
   /** Suricata's format: microseconds and a numeric offset, always UTC here. */
@@ -36,7 +38,7 @@ public final class EveJsonWriter implements AlertSink, Closeable, Flushable {
     }
   }
 
-  public static String timestamp(long epochNanos) {
+  private static String timestamp(long epochNanos) {
     return TIMESTAMP.format(Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
         Math.floorMod(epochNanos, 1_000_000_000L)));
   }
@@ -50,17 +52,14 @@ public final class EveJsonWriter implements AlertSink, Closeable, Flushable {
     }
   }
 
-  public void write(Alert a) throws IOException {
-    write(a, "allowed", null);
-  }
-
   /**
-   * One alert line with what an inline device did about it: EVE's {@code alert.action} ("allowed" or "blocked") and,
-   * when {@code guardVerdict} is not null, a {@code guard.verdict} field naming the action taken.
+   * One alert line, flushed at once so that a tail sees it as it happens. Synchronized: the guard's event loops share
+   * one writer.
    */
-  public void write(Alert a, String action, String guardVerdict) throws IOException {
+  public synchronized void write(Alert a) throws IOException {
     FlowInfo flow = a.flow();
     Direction d = a.direction();
+    RecordAction taken = a.recordAction();
     json.writeStartObject();
     json.writeStringField("timestamp", timestamp(a.timestampNanos()));
     json.writeNumberField("flow_id", flow.flowId());
@@ -73,30 +72,36 @@ public final class EveJsonWriter implements AlertSink, Closeable, Flushable {
     json.writeStringField("app_proto", flow.transport() == FlowInfo.Transport.UDP ? "dtls" : "tls");
     json.writeStringField("direction", d.eveName());
     json.writeObjectFieldStart("alert");
-    json.writeStringField("action", action);
+    json.writeStringField("action", taken == null || taken == RecordAction.FORWARD ? "allowed" : "blocked");
     json.writeNumberField("signature_id", a.rule().signatureId());
     json.writeStringField("rule", a.rule().id());
     json.writeStringField("signature", a.reason());
     json.writeStringField("category", "Heartbleed (CVE-2014-0160)");
     json.writeNumberField("severity", a.severity().eveLevel());
     json.writeEndObject();
-    json.writeObjectFieldStart("tls");
-    json.writeStringField("version", a.tlsVersion());
-    json.writeStringField("cipher_suite", a.cipherSuite());
-    json.writeEndObject();
-    json.writeObjectFieldStart("heartbeat");
-    json.writeNumberField("record_length", a.recordLength());
-    if (a.payloadLength() >= 0) {
-      json.writeNumberField("payload_length", a.payloadLength());
+    if (a.tlsVersion() != null || a.cipherSuite() != null) {
+      json.writeObjectFieldStart("tls");
+      json.writeStringField("version", a.tlsVersion());
+      json.writeStringField("cipher_suite", a.cipherSuite());
+      json.writeEndObject();
     }
-    if (a.requestRecordLength() >= 0) {
-      json.writeNumberField("request_record_length", a.requestRecordLength());
+    if (a.recordLength() >= 0) {
+      json.writeObjectFieldStart("heartbeat");
+      json.writeNumberField("record_length", a.recordLength());
+      if (a.payloadLength() >= 0) {
+        json.writeNumberField("payload_length", a.payloadLength());
+      }
+      if (a.requestRecordLength() >= 0) {
+        json.writeNumberField("request_record_length", a.requestRecordLength());
+      }
+      if (a.bytesLeaked() >= 0) {
+        json.writeNumberField("bytes_leaked", a.bytesLeaked());
+      }
+      json.writeEndObject();
     }
-    json.writeNumberField("bytes_leaked", a.bytesLeaked());
-    json.writeEndObject();
-    if (guardVerdict != null) {
+    if (taken != null) {
       json.writeObjectFieldStart("guard");
-      json.writeStringField("verdict", guardVerdict);
+      json.writeStringField("verdict", taken.eveName());
       json.writeEndObject();
     }
     json.writeEndObject();
@@ -105,13 +110,13 @@ public final class EveJsonWriter implements AlertSink, Closeable, Flushable {
   }
 
   @Override
-  public void flush() throws IOException {
+  public synchronized void flush() throws IOException {
     json.flush();
     out.flush();
   }
 
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
     json.close();
     out.flush();
   }

@@ -31,7 +31,7 @@ public final class HeartbleedRules {
   // ---- What it reports -------------------------------------------------------------------------------------------
 
   /** The named rules. Ids stay stable: they are the EVE signature_id. */
-  public enum Rule {
+  public enum Rule implements AlertRule {
     REQUEST_PAYLOAD_OVERFLOW("heartbleed_request_overflow", 9_160_001, Severity.HIGH,
         "plaintext heartbeat request claims more payload than its record holds: the Heartbleed exploit"),
     REQUEST_SHORT_PADDING("heartbleed_request_short_padding", 9_160_002, Severity.HIGH,
@@ -84,15 +84,17 @@ public final class HeartbleedRules {
       this.summary = summary;
     }
 
-    /** The rule's name in alerts, e.g. "heartbleed_request_overflow". */
+    @Override
     public String id() {
       return id;
     }
 
+    @Override
     public int signatureId() {
       return signatureId;
     }
 
+    @Override
     public Severity severity() {
       return severity;
     }
@@ -605,7 +607,7 @@ public final class HeartbleedRules {
     reportedLeak[key] = bytesLeaked;
     alertCount++;
     sink.onAlert(new Alert(rule, direction, connection.flow(), ts, recordLength, payloadLength, requestRecordLength,
-        bytesLeaked, reason, connection.versionName(), connection.cipherName(), leakedBytes));
+        bytesLeaked, reason, connection.versionName(), connection.cipherName(), leakedBytes, null));
   }
 
   // ---- Counters for summaries ------------------------------------------------------------------------------------

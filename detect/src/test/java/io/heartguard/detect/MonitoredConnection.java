@@ -49,7 +49,7 @@ final class MonitoredConnection {
         clock++);
   }
 
-  List<HeartbleedRules.Rule> rules() {
+  List<AlertRule> rules() {
     return alerts.stream().map(Alert::rule).toList();
   }
 

@@ -9,13 +9,12 @@ import static io.heartguard.evasion.AttackBytes.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heartguard.detect.Alert;
+import io.heartguard.detect.RecordAction;
 import io.heartguard.guard.Action;
-import io.heartguard.guard.GuardAlert;
 import io.heartguard.guard.GuardServer;
 import io.heartguard.guard.GuardedLoopback;
 import io.heartguard.guard.Policy;
 import io.heartguard.guard.Upstream;
-import io.heartguard.guard.Verdict;
 import io.heartguard.sensor.Sensor;
 import io.heartguard.wire.Bytes;
 import java.io.ByteArrayInputStream;
@@ -124,7 +123,7 @@ class EncryptedRecordLevelTest {
         GuardedLoopback guard = new GuardedLoopback(upstream.endpoint(), policies.set,
             Action.RESET, GuardServer.Limits.defaults().withDrainTimeout(Duration.ofSeconds(1)))) {
       Session session = runSession(guard, c.exchanges);
-      List<String> alerts = guard.alerts.stream().map(a -> a.ruleId() + "=" + a.verdict()).toList();
+      List<String> alerts = guard.alerts.stream().map(a -> a.rule().id() + "=" + a.recordAction()).toList();
       System.out.printf("guard %s %s: heartbeat records to the client %s, %s, alerts %s%n", c, policies,
           session.heartbeats(), session.outcome().ended(), alerts);
 
@@ -132,7 +131,7 @@ class EncryptedRecordLevelTest {
       assertThat(session.heartbeats()).as("heartbeat records that reached the client, in order (alerts %s)", alerts)
           .hasSizeLessThanOrEqualTo(prefix.size())
           .isEqualTo(prefix.subList(0, Math.min(prefix.size(), session.heartbeats().size())));
-      assertThat(guard.alerts).extracting(GuardAlert::verdict).anyMatch(v -> v != Verdict.FORWARD);
+      assertThat(guard.alerts).extracting(Alert::recordAction).anyMatch(v -> v != RecordAction.FORWARD);
     }
   }
 
@@ -170,7 +169,7 @@ class EncryptedRecordLevelTest {
 
       assertThat(session.heartbeats()).isEqualTo(exchanges.stream().flatMap(e -> e.answer().stream()).toList());
       assertThat(session.outcome().ended()).isEqualTo("eof");
-      assertThat(guard.alerts).extracting(GuardAlert::verdict).allMatch(v -> v == Verdict.FORWARD);
+      assertThat(guard.alerts).extracting(Alert::recordAction).allMatch(v -> v == RecordAction.FORWARD);
     }
   }
 

@@ -3,13 +3,13 @@ package io.heartguard.evasion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.heartguard.detect.Alert;
+import io.heartguard.detect.RecordAction;
 import io.heartguard.guard.Action;
 import io.heartguard.guard.Endpoint;
-import io.heartguard.guard.GuardAlert;
 import io.heartguard.guard.GuardServer;
 import io.heartguard.guard.GuardedLoopback;
 import io.heartguard.guard.Policy;
-import io.heartguard.guard.Verdict;
 import io.heartguard.lab.LabOptions;
 import io.heartguard.lab.LabServer;
 import java.time.Duration;
@@ -93,13 +93,13 @@ class GuardEvasionTest {
     try (GuardedLoopback guard = new GuardedLoopback(upstream, policies.set, Action.RESET,
         GuardServer.Limits.defaults().withDrainTimeout(Duration.ofSeconds(1)))) {
       AttackClient.Outcome outcome = attack.runAgainst(guard.address()).outcome();
-      List<String> alerts = guard.alerts.stream().map(a -> a.ruleId() + "=" + a.verdict()).toList();
+      List<String> alerts = guard.alerts.stream().map(a -> a.rule().id() + "=" + a.recordAction()).toList();
       System.out.printf("guard %s %s %s: leaked %d bytes, %s, alerts %s%n", attack.name(), policies, behind,
           outcome.leakedBytes(), outcome.ended(), alerts);
 
       assertThat(outcome.leakedBytes()).as("leaked bytes through the guard (alerts %s)", alerts).isZero();
-      assertThat(guard.alerts).as("alerts").extracting(GuardAlert::verdict)
-          .anyMatch(verdict -> verdict != Verdict.FORWARD);
+      assertThat(guard.alerts).as("alerts").extracting(Alert::recordAction)
+          .anyMatch(taken -> taken != RecordAction.FORWARD);
     }
   }
 }

@@ -2,21 +2,21 @@ package io.heartguard.evasion;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heartguard.detect.Alert;
+import io.heartguard.detect.RecordAction;
 import io.heartguard.guard.Action;
 import io.heartguard.guard.ExternalProcess;
-import io.heartguard.guard.GuardAlert;
 import io.heartguard.guard.GuardServer;
 import io.heartguard.guard.GuardedLoopback;
 import io.heartguard.guard.Policy;
-import io.heartguard.guard.Verdict;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -133,7 +133,7 @@ class LegitimateStreamsTest {
         reader.join(Duration.ofSeconds(10));
       }
 
-      assertThat(guard.alerts).extracting(GuardAlert::verdict).allMatch(v -> v == Verdict.FORWARD);
+      assertThat(guard.alerts).extracting(Alert::recordAction).allMatch(v -> v == RecordAction.FORWARD);
     }
   }
 

@@ -1,16 +1,20 @@
 package io.heartguard.guard;
 
+import io.heartguard.detect.RecordAction;
 import java.util.Locale;
 
-/** What a blocking policy does on a hit ({@code --action}); an alert is raised either way. */
+/**
+ * What a blocking policy does with a record it blocks ({@code --action}): the {@link RecordAction} taken on a hit.
+ * An alert is raised either way.
+ */
 public enum Action {
   /** Drop the offending record. Dropping an encrypted record breaks the TLS sequence numbers, so peers then fail. */
   DROP,
   /** Reset both connections (the default): the attacker learns nothing more and the server stops talking. */
   RESET;
 
-  public Verdict verdict() {
-    return this == DROP ? Verdict.DROP : Verdict.RESET;
+  public RecordAction recordAction() {
+    return this == DROP ? RecordAction.DROP : RecordAction.RESET;
   }
 
   public String cliName() {

@@ -1,10 +1,13 @@
 package io.heartguard.guard;
 
 import io.heartguard.detect.Alert;
+import io.heartguard.detect.AlertRule;
+import io.heartguard.detect.AlertSink;
 import io.heartguard.detect.ConnectionMonitor;
 import io.heartguard.detect.Direction;
 import io.heartguard.detect.FlowInfo;
 import io.heartguard.detect.HeartbleedRules.Rule;
+import io.heartguard.detect.RecordAction;
 import io.heartguard.wire.heartbeat.HeartbeatFrame;
 import io.heartguard.wire.record.ContentType;
 import io.heartguard.wire.record.RecordHeader;
@@ -19,7 +22,7 @@ import java.util.Set;
 /**
  * Judges one connection's records with the detection engine the sensor runs ({@link ConnectionMonitor} and its
  * {@code HeartbleedRules}): each record is handed to the monitor before it is forwarded, the alerts it raises
- * during that call are the findings on that record, and the policies turn findings into verdicts.
+ * during that call are the findings on that record, and the policies turn findings into record actions.
  *
  * <p>What is held for the monitor: the type and payload_length of every heartbeat (three bytes, enough for the
  * plaintext rules; an encrypted one is judged on its header's length), the one byte of a ChangeCipherSpec, and,
@@ -28,13 +31,13 @@ import java.util.Set;
  *
  * <p>The engine sees the records OpenSSL acts on, no others: an empty record (skipped by ssl3_get_record) or a
  * ChangeCipherSpec other than the single byte 0x01 (fatal in ssl3_read_bytes) changes nothing, so an attacker
- * cannot turn a direction "encrypted" in the engine's eyes while the server still reads plaintext. Beside the
- * engine's findings, the guard blocks, under every policy but monitor, every heartbeat before the handshake is
- * complete (RFC 6520 section 3) and every heartbeat record under 3 bytes.
+ * cannot turn a direction "encrypted" in the engine's eyes while the server still reads plaintext. Under every
+ * policy but monitor the guard also blocks every heartbeat before the handshake is complete (RFC 6520 section 3),
+ * a rule of its own, and the engine's heartbeat records too short for their own header.
  *
  * <p>The engine reports each rule once per direction on a connection, as an IDS should; a guard must also stop the
  * repeats. So once a heartbeat from one side is blocked, every later heartbeat from that side is given the same
- * verdict without being shown to the engine (a peer that sent one attack is not trusted with heartbeats again, and
+ * action without being shown to the engine (a peer that sent one attack is not trusted with heartbeats again, and
  * the rest of a blocked 64 KiB response, which comes as several records, goes with it).
  */
 public final class DetectJudge implements RecordJudge {
@@ -61,13 +64,18 @@ public final class DetectJudge implements RecordJudge {
     this.monitor = new ConnectionMonitor(flow, raised::add);
   }
 
-  /** Which findings of the engine each policy blocks; the others are reported only. */
-  static boolean blocks(Rule rule, Set<Policy> policies) {
+  /** Which findings of the engine each blocking policy blocks; the others are reported only. */
+  static boolean blocks(AlertRule finding, Set<Policy> policies) {
+    if (!(finding instanceof Rule rule) || policies.contains(Policy.MONITOR)) {
+      return false;
+    }
     return switch (rule) {
+      // A heartbeat too short for its own header, from which 1.0.1f reads payload_length in stale memory
+      // (tls1_process_heartbeat): no peer sends one honestly, so every blocking policy blocks it.
+      case HEARTBEAT_TRUNCATED -> true;
       // Malformed requests, readable in plaintext or given away by an encrypted length no valid heartbeat has.
       // RFC 6520 section 4 has a compliant receiver discard them silently, so dropping them costs nothing.
-      // So is a heartbeat too short for its own header, from which 1.0.1f reads payload_length in stale memory.
-      case REQUEST_PAYLOAD_OVERFLOW, REQUEST_SHORT_PADDING, ENCRYPTED_REQUEST_TOO_SHORT, HEARTBEAT_TRUNCATED ->
+      case REQUEST_PAYLOAD_OVERFLOW, REQUEST_SHORT_PADDING, ENCRYPTED_REQUEST_TOO_SHORT ->
           policies.contains(Policy.BLOCK_MALFORMED);
       // Answers a fixed peer would not give, and answers past the exact bound of their own request: the leak itself,
       // plaintext or encrypted. Exact pairing is lost past the pending queue, so its overflow fails closed too, and
@@ -96,15 +104,15 @@ public final class DetectJudge implements RecordJudge {
   }
 
   @Override
-  public Verdict judge(Direction direction, RecordHeader header, byte[] heldFragment) {
+  public RecordAction judge(Direction direction, RecordHeader header, byte[] heldFragment) {
     int type = header.contentType();
     boolean heartbeat = type == ContentType.HEARTBEAT.code();
     int d = direction.ordinal();
     if (heartbeat && quarantined[d]) {
-      return action.verdict();
+      return action.recordAction();
     }
     if (!heartbeat && discardedByOpenSsl(type, header, heldFragment)) {
-      return Verdict.FORWARD; // the receiver skips it or dies on it: it changes no state
+      return RecordAction.FORWARD; // the receiver skips it or dies on it: it changes no state
     }
     if (type == ContentType.CHANGE_CIPHER_SPEC.code()) {
       changeCipherSpecSeen[d] = true;
@@ -115,37 +123,39 @@ public final class DetectJudge implements RecordJudge {
     if (header.length() > 0) {
       monitor.onRecord(direction, header, heldFragment, 0, heldFragment.length, nanos(clock.instant()));
     }
-    GuardRule guardRule = heartbeat ? heartbeatRule(header) : null;
-    boolean block = blocking() && (guardRule != null || raised.stream().anyMatch(a -> blocks(a.rule(), policies)));
-    Verdict verdict = block ? action.verdict() : Verdict.FORWARD;
+    GuardRule guardRule = heartbeat ? heartbeatRule() : null;
+    boolean block = blocking() && guardRule != null;
+    for (int i = 0; i < raised.size() && !block; i++) {
+      block = blocks(raised.get(i).rule(), policies);
+    }
+    RecordAction taken = block ? action.recordAction() : RecordAction.FORWARD;
     // Each finding is reported with what happened to its record; a record the guard blocks on a rule of its own
     // carries the engine's findings, if any, and the guard's rule only when the engine had none.
-    for (Alert alert : raised) {
-      boolean blockedHere = guardRule != null || blocks(alert.rule(), policies);
-      sink.onAlert(new GuardAlert.Detection(alert, blockedHere ? verdict : Verdict.FORWARD));
+    for (int i = 0; i < raised.size(); i++) {
+      Alert finding = raised.get(i);
+      boolean blockedHere = guardRule != null || blocks(finding.rule(), policies);
+      sink.onAlert(finding.withoutLeakedBytes().withRecordAction(blockedHere ? taken : RecordAction.FORWARD));
     }
     if (guardRule != null && raised.isEmpty() && reported.get(d).add(guardRule)) {
-      sink.onAlert(new GuardAlert.PolicyHit(guardRule, direction, flow, nanos(clock.instant()), header.length(),
+      sink.onAlert(Alert.event(guardRule, direction, flow, nanos(clock.instant()), header.length(),
           heartbeatReason(guardRule, direction, header) + " (later ones on this connection are not reported)",
-          verdict));
+          taken));
     }
-    if (heartbeat && verdict != Verdict.FORWARD) {
+    if (heartbeat && taken != RecordAction.FORWARD) {
       quarantined[d] = true;
     }
-    return verdict;
+    return taken;
   }
 
   /**
-   * The guard's own rules for a heartbeat the engine let pass, in order: the restrict policy; a record too short for
-   * a heartbeat's header; RFC 6520 section 3, "a HeartbeatRequest message SHOULD NOT be sent during handshakes", and
-   * 1.0.1f answers one anyway. Null when none applies.
+   * The guard's own rules for a heartbeat, in order: the restrict policy; RFC 6520 section 3, "a HeartbeatRequest
+   * message SHOULD NOT be sent during handshakes", and 1.0.1f answers one anyway. Null when neither applies: a record
+   * too short for a heartbeat's header is then the engine's to judge, and an empty one is skipped unread by
+   * ssl3_get_record like any empty record.
    */
-  private GuardRule heartbeatRule(RecordHeader header) {
+  private GuardRule heartbeatRule() {
     if (policies.contains(Policy.RESTRICT)) {
       return GuardRule.HEARTBEAT_RESTRICTED;
-    }
-    if (header.length() < HeartbeatFrame.HEADER_LENGTH) {
-      return GuardRule.HEARTBEAT_TOO_SHORT;
     }
     return handshakeComplete() ? null : GuardRule.HEARTBEAT_DURING_HANDSHAKE;
   }
@@ -154,8 +164,6 @@ public final class DetectJudge implements RecordJudge {
     String record = "heartbeat record of " + header.length() + " bytes from the " + direction.sender();
     return switch (rule) {
       case HEARTBEAT_RESTRICTED -> record + " restricted by policy";
-      case HEARTBEAT_TOO_SHORT -> record + " cannot hold its type and payload_length (3 bytes); 1.0.1f reads them"
-          + " from stale memory";
       case HEARTBEAT_DURING_HANDSHAKE -> record + " before both sides sent ChangeCipherSpec and Finished"
           + " (RFC 6520 section 3)";
       default -> throw new IllegalArgumentException(rule + " is not a heartbeat rule");
@@ -184,25 +192,24 @@ public final class DetectJudge implements RecordJudge {
   }
 
   @Override
-  public Verdict framingLost(Direction direction, byte[] header) {
-    Verdict verdict = blocking() ? Verdict.RESET : Verdict.FORWARD;
-    sink.onAlert(new GuardAlert.PolicyHit(GuardRule.FRAMING_LOST, direction, flow, nanos(clock.instant()),
-        Alert.UNKNOWN, "bytes " + HexFormat.of().formatHex(header) + " from the " + direction.sender()
+  public RecordAction framingLost(Direction direction, byte[] header) {
+    RecordAction taken = blocking() ? RecordAction.RESET : RecordAction.FORWARD;
+    sink.onAlert(Alert.event(GuardRule.FRAMING_LOST, direction, flow, nanos(clock.instant()), Alert.UNKNOWN,
+        "bytes " + HexFormat.of().formatHex(header) + " from the " + direction.sender()
             + " do not start a TLS record (expected version 0x03xx, length up to 2^14 + 2048); "
-            + (verdict == Verdict.RESET ? "reset, failing closed" : "passing the rest through uninspected"),
-        verdict));
-    return verdict;
+            + (taken == RecordAction.RESET ? "reset, failing closed" : "passing the rest through uninspected"),
+        taken));
+    return taken;
   }
 
   @Override
-  public Verdict notTls(Direction direction, String reason) {
-    Verdict verdict = blocking() ? Verdict.RESET : Verdict.FORWARD;
-    sink.onAlert(new GuardAlert.PolicyHit(GuardRule.NOT_TLS, direction, flow, nanos(clock.instant()),
-        Alert.UNKNOWN, "first bytes from the " + direction.sender() + " are not TLS as OpenSSL reads it: "
-            + reason + "; "
-            + (verdict == Verdict.RESET ? "reset, failing closed" : "passing the rest through uninspected"),
-        verdict));
-    return verdict;
+  public RecordAction notTls(Direction direction, String reason) {
+    RecordAction taken = blocking() ? RecordAction.RESET : RecordAction.FORWARD;
+    sink.onAlert(Alert.event(GuardRule.NOT_TLS, direction, flow, nanos(clock.instant()), Alert.UNKNOWN,
+        "first bytes from the " + direction.sender() + " are not TLS as OpenSSL reads it: " + reason + "; "
+            + (taken == RecordAction.RESET ? "reset, failing closed" : "passing the rest through uninspected"),
+        taken));
+    return taken;
   }
 
   /** The engine's view of the connection, for tests and summaries. */

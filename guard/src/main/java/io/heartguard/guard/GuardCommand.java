@@ -1,5 +1,6 @@
 package io.heartguard.guard;
 
+import io.heartguard.detect.EveJsonWriter;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -10,10 +11,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code heartguard guard}: runs the proxy until Ctrl-C, then drains. */
 @Command(
@@ -89,9 +90,9 @@ public final class GuardCommand implements Callable<Integer> {
         .withMaxConnections(maxConnections)
         .withIdleTimeout(Duration.ofSeconds(idleSeconds))
         .withDrainTimeout(Duration.ofSeconds(drainSeconds));
-    OutputStream alertStream = alerts == null ? System.out : new FileOutputStream(alerts.toFile(), true);
     CountDownLatch stopped = new CountDownLatch(1);
-    try (AlertLog log = new AlertLog(alertStream, alerts != null)) {
+    try (OutputStream file = alerts == null ? null : new FileOutputStream(alerts.toFile(), true);
+        EveJsonWriter log = new EveJsonWriter(file == null ? System.out : file)) {
       GuardServer server = GuardServer.start(listeners, limits, log, new GuardMetrics());
       AdminServer adminServer = admin == null ? null : AdminServer.start(Endpoint.parse(admin), server);
       for (int i = 0; i < listeners.size(); i++) {

@@ -1,7 +1,9 @@
 package io.heartguard.guard;
 
+import io.heartguard.detect.Alert;
 import io.heartguard.detect.Direction;
 import io.heartguard.detect.HeartbleedRules;
+import io.heartguard.detect.RecordAction;
 import io.heartguard.wire.record.ContentType;
 import java.util.Locale;
 import java.util.Map;
@@ -19,7 +21,7 @@ public final class GuardMetrics {
   /** Indexed by direction, then content type code 20..24, with slot 5 for any other code. */
   private final LongAdder[][] records = new LongAdder[2][6];
   private final Map<String, LongAdder> alerts = new ConcurrentHashMap<>();
-  private final Map<Verdict, LongAdder> recordsBlocked = new ConcurrentHashMap<>();
+  private final Map<RecordAction, LongAdder> recordsBlocked = new ConcurrentHashMap<>();
 
   public GuardMetrics() {
     for (LongAdder[] perDirection : records) {
@@ -59,10 +61,11 @@ public final class GuardMetrics {
     records[direction.ordinal()][slot].increment();
   }
 
-  public void alert(GuardAlert alert) {
-    alerts.computeIfAbsent(alert.ruleId(), k -> new LongAdder()).increment();
-    if (alert.verdict() != Verdict.FORWARD) {
-      recordsBlocked.computeIfAbsent(alert.verdict(), k -> new LongAdder()).increment();
+  public void alert(Alert alert) {
+    alerts.computeIfAbsent(alert.rule().id(), k -> new LongAdder()).increment();
+    RecordAction taken = alert.recordAction();
+    if (taken != null && taken != RecordAction.FORWARD) {
+      recordsBlocked.computeIfAbsent(taken, k -> new LongAdder()).increment();
     }
   }
 
@@ -104,9 +107,9 @@ public final class GuardMetrics {
     }
     out.append("# HELP heartguard_guard_blocked_total Alerts that dropped a record or reset a connection.\n")
         .append("# TYPE heartguard_guard_blocked_total counter\n");
-    for (Verdict v : new Verdict[] {Verdict.DROP, Verdict.RESET}) {
-      LongAdder n = recordsBlocked.get(v);
-      out.append("heartguard_guard_blocked_total{verdict=\"").append(v.name().toLowerCase(Locale.ROOT))
+    for (RecordAction taken : new RecordAction[] {RecordAction.DROP, RecordAction.RESET}) {
+      LongAdder n = recordsBlocked.get(taken);
+      out.append("heartguard_guard_blocked_total{verdict=\"").append(taken.eveName())
           .append("\"} ").append(n == null ? 0 : n.sum()).append('\n');
     }
     return out.toString();

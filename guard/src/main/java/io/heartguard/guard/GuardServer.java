@@ -1,5 +1,6 @@
 package io.heartguard.guard;
 
+import io.heartguard.detect.AlertSink;
 import io.heartguard.detect.Direction;
 import io.heartguard.detect.FlowInfo;
 import io.netty.bootstrap.Bootstrap;

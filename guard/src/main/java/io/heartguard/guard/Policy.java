@@ -7,8 +7,8 @@ import java.util.Set;
 /**
  * Which findings the guard acts on. Every finding raises an alert whatever the policy; a policy only decides which
  * findings also drop or reset. Policies combine ({@code block-malformed,block-leak}); {@code monitor} stands alone.
- * Under every policy but monitor the guard also drops heartbeats during the handshake and heartbeat records under
- * 3 bytes, and resets bytes it cannot frame.
+ * Under every policy but monitor the guard also drops heartbeats during the handshake and the heartbeat records of 1
+ * or 2 bytes the engine reports as truncated, and resets bytes it cannot frame.
  *
  * <p>The default is {@code restrict}: the precise policies judge an encrypted response by its length against its
  * request's, and CBC padding, which the requester chooses (up to 255 bytes in TLS 1.0 to 1.2), can make a request

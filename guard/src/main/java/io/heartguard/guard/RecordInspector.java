@@ -1,6 +1,7 @@
 package io.heartguard.guard;
 
 import io.heartguard.detect.Direction;
+import io.heartguard.detect.RecordAction;
 import io.heartguard.wire.record.ProtocolVersion;
 import io.heartguard.wire.record.RecordFramer;
 import io.heartguard.wire.record.RecordHeader;
@@ -31,7 +32,7 @@ public final class RecordInspector extends ChannelInboundHandlerAdapter {
   /** The most a judge may hold: a header and the longest fragment a header can announce. */
   public static final int MAX_HELD = RecordHeader.LENGTH + 0xffff;
 
-  /** Fired down the pipeline when a verdict resets the connection; the relay then resets the other side too. */
+  /** Fired down the pipeline when the judge resets the connection; the relay then resets the other side too. */
   public static final Object RESET_EVENT = new Object() {
     @Override
     public String toString() {
@@ -137,7 +138,7 @@ public final class RecordInspector extends ChannelInboundHandlerAdapter {
       case SSL2_HELLO, REFUSED -> {
         String reason = opening.kind() == RecordFramer.OpeningKind.SSL2_HELLO
             ? "an SSLv2 ClientHello (version 0x0002); SSLv2 is not carried" : opening.reason();
-        if (judge.notTls(direction, reason) == Verdict.RESET) {
+        if (judge.notTls(direction, reason) == RecordAction.RESET) {
           reset(ctx);
           return;
         }
@@ -217,19 +218,19 @@ public final class RecordInspector extends ChannelInboundHandlerAdapter {
           }
           byte[] fragment = toHold == 0 ? NOTHING_HELD : new byte[toHold];
           in.getBytes(pos + RecordHeader.LENGTH, fragment);
-          Verdict verdict = judge.judge(direction, header, fragment);
-          if (verdict != Verdict.FORWARD) {
+          RecordAction action = judge.judge(direction, header, fragment);
+          if (action != RecordAction.FORWARD) {
             emit(ctx, in, runStart, pos);
           }
-          if (verdict == Verdict.RESET) {
+          if (action == RecordAction.RESET) {
             reset(ctx);
             return;
           }
           pos += RecordHeader.LENGTH + toHold;
-          if (verdict == Verdict.DROP) {
+          if (action == RecordAction.DROP) {
             runStart = pos;
           }
-          enterBody(verdict, header.length() - toHold);
+          enterBody(action, header.length() - toHold);
         }
         case HOLDING -> {
           pos = hold(in, pos, end);
@@ -282,30 +283,30 @@ public final class RecordInspector extends ChannelInboundHandlerAdapter {
       }
     }
     int fragmentHeld = holdTarget - RecordHeader.LENGTH;
-    Verdict verdict = judge.judge(direction, heldHeader, Arrays.copyOfRange(held, RecordHeader.LENGTH, holdTarget));
-    if (verdict == Verdict.RESET) {
+    RecordAction action = judge.judge(direction, heldHeader, Arrays.copyOfRange(held, RecordHeader.LENGTH, holdTarget));
+    if (action == RecordAction.RESET) {
       reset(ctx);
       return false;
     }
-    if (verdict == Verdict.FORWARD) {
+    if (action == RecordAction.FORWARD) {
       emitHeld(ctx);
     }
     int bodyLeft = heldHeader.length() - fragmentHeld;
     heldCount = 0;
     heldHeader = null;
-    enterBody(verdict, bodyLeft);
+    enterBody(action, bodyLeft);
     return true;
   }
 
-  private void enterBody(Verdict verdict, int bodyLeft) {
+  private void enterBody(RecordAction action, int bodyLeft) {
     remaining = bodyLeft;
     state = bodyLeft == 0 ? State.RECORD_START
-        : verdict == Verdict.FORWARD ? State.FORWARDING_BODY : State.SKIPPING_BODY;
+        : action == RecordAction.FORWARD ? State.FORWARDING_BODY : State.SKIPPING_BODY;
   }
 
   /** Asks the judge what to do once framing is lost; false after a reset. Held bytes go on with the rest. */
   private boolean onFramingLost(ChannelHandlerContext ctx, byte[] header) {
-    if (judge.framingLost(direction, header) == Verdict.RESET) {
+    if (judge.framingLost(direction, header) == RecordAction.RESET) {
       reset(ctx);
       return false;
     }

@@ -4,6 +4,8 @@ import static io.heartguard.guard.TlsBytes.MISLEADING_AFTER_SSL2_HELLO;
 import static io.heartguard.guard.TlsBytes.SSL2_COMPATIBLE_HELLO;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heartguard.detect.Alert;
+import io.heartguard.detect.RecordAction;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -54,8 +56,8 @@ class GuardAgainstOpenSsl101fTest {
         long guarded = heartbeatBytesBack(Endpoint.of(guard.address()));
 
         assertThat(guarded).as("%s", policies).isZero();
-        assertThat(guard.alerts).as("%s", policies).extracting(GuardAlert::ruleId, GuardAlert::verdict)
-            .containsExactly(Tuple.tuple("heartbleed_request_overflow", Verdict.RESET));
+        assertThat(guard.alerts).as("%s", policies).extracting((Alert a) -> a.rule().id(), Alert::recordAction)
+            .containsExactly(Tuple.tuple("heartbleed_request_overflow", RecordAction.RESET));
       }
     }
   }

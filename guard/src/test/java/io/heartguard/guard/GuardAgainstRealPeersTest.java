@@ -1,15 +1,16 @@
 package io.heartguard.guard;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.heartguard.detect.Alert;
+import io.heartguard.detect.RecordAction;
+import io.heartguard.lab.LabOptions;
+import io.heartguard.lab.LabServer;
 import io.heartguard.scan.HeartbleedCheck;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
 import io.heartguard.scan.Target;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.heartguard.lab.LabOptions;
-import io.heartguard.lab.LabServer;
 import java.io.DataInputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -40,12 +41,12 @@ class GuardAgainstRealPeersTest {
       assertThat(direct).contains("ssl-heartbleed", "VULNERABLE");
       assertThat(guarded).doesNotContain("VULNERABLE").contains("Nmap done: 1 IP address (1 host up)");
       assertThat(guard.alerts).isNotEmpty().allSatisfy(a -> {
-        assertThat(a.ruleId()).isIn("heartbleed_request_overflow", "heartbleed_request_short_padding");
-        assertThat(a.verdict()).isEqualTo(Verdict.RESET);
+        assertThat(a.rule().id()).isIn("heartbleed_request_overflow", "heartbleed_request_short_padding");
+        assertThat(a.recordAction()).isEqualTo(RecordAction.RESET);
       });
       // The alert as it is logged: the engine's EVE line, marked blocked.
-      assertThat(AlertLog.toJson(guard.alerts.getFirst())).contains("\"action\":\"blocked\"",
-          "\"rule\":\"" + guard.alerts.getFirst().ruleId() + "\"", "\"guard\":{\"verdict\":\"reset\"}");
+      assertThat(GuardAlertLinesTest.eveLines(List.of(guard.alerts.getFirst()))).contains("\"action\":\"blocked\"",
+          "\"rule\":\"" + guard.alerts.getFirst().rule().id() + "\"", "\"guard\":{\"verdict\":\"reset\"}");
     }
   }
 
@@ -59,7 +60,7 @@ class GuardAgainstRealPeersTest {
       assertThat(direct).containsPattern("Heartbleed \\(CVE-2014-0160\\)\\s+VULNERABLE \\(NOT ok\\)");
       assertThat(guarded).contains("Heartbleed (CVE-2014-0160)").doesNotContain("VULNERABLE (NOT ok)");
       assertThat(guard.alerts).isNotEmpty()
-          .allSatisfy(a -> assertThat(a.ruleId()).isEqualTo("heartbleed_request_overflow"));
+          .allSatisfy(a -> assertThat(a.rule().id()).isEqualTo("heartbleed_request_overflow"));
     }
   }
 
@@ -77,7 +78,7 @@ class GuardAgainstRealPeersTest {
       assertThat(guarded.verdict()).isEqualTo(io.heartguard.scan.Verdict.INCONCLUSIVE);
       assertThat(guarded.bytesLeaked()).isZero();
       assertThat(guarded.reason()).contains("reset");
-      assertThat(guard.alerts).extracting(GuardAlert::ruleId).containsOnly("heartbleed_request_overflow");
+      assertThat(guard.alerts).extracting((Alert a) -> a.rule().id()).containsOnly("heartbleed_request_overflow");
     }
   }
 
@@ -154,8 +155,8 @@ class GuardAgainstRealPeersTest {
       out.write(TlsBytes.opaqueRecord(24, 64, 0x11)); // an encrypted heartbeat request of 64 bytes
 
       assertThatThrownBy(in::read).isInstanceOf(SocketException.class).hasMessageContaining("reset");
-      assertThat(guard.alerts).filteredOn(a -> a.verdict() != Verdict.FORWARD)
-          .extracting(GuardAlert::ruleId).containsExactly("heartbleed_encrypted_response_leak");
+      assertThat(guard.alerts).filteredOn(a -> a.recordAction() != RecordAction.FORWARD)
+          .extracting((Alert a) -> a.rule().id()).containsExactly("heartbleed_encrypted_response_leak");
     }
   }
 

@@ -4,6 +4,8 @@ import static io.heartguard.guard.GuardedLoopback.readToEnd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.heartguard.detect.Alert;
+import io.heartguard.detect.RecordAction;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -59,7 +61,7 @@ class GuardSocketTest {
         }
       }
       assertThat(guard.alerts).isEmpty();
-      assertThat(monitor.alerts).extracting(GuardAlert::ruleId).containsOnly("not_tls");
+      assertThat(monitor.alerts).extracting((Alert a) -> a.rule().id()).containsOnly("not_tls");
     }
   }
 
@@ -110,8 +112,8 @@ class GuardSocketTest {
 
       assertThatThrownBy(() -> client.getInputStream().read()).isInstanceOf(SocketException.class);
       assertThat(upstreamSaw.get()).isNull(); // the upstream got a reset, not a clean end
-      assertThat(guard.alerts).extracting(GuardAlert::ruleId, GuardAlert::verdict)
-          .containsExactly(org.assertj.core.groups.Tuple.tuple("heartbleed_request_overflow", Verdict.RESET));
+      assertThat(guard.alerts).extracting((Alert a) -> a.rule().id(), Alert::recordAction)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple("heartbleed_request_overflow", RecordAction.RESET));
     }
   }
 

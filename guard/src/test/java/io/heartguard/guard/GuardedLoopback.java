@@ -1,5 +1,6 @@
 package io.heartguard.guard;
 
+import io.heartguard.detect.Alert;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +13,7 @@ import java.util.Set;
 
 /** A {@link GuardServer} on 127.0.0.1 in front of one upstream, recording its alerts. */
 public final class GuardedLoopback implements AutoCloseable {
-  public final List<GuardAlert> alerts = Collections.synchronizedList(new ArrayList<>());
+  public final List<Alert> alerts = Collections.synchronizedList(new ArrayList<>());
   public final GuardServer server;
 
   public GuardedLoopback(Endpoint upstream, Set<Policy> policies, Action action, GuardServer.Limits limits) {

@@ -1,7 +1,9 @@
 package io.heartguard.guard;
 
+import io.heartguard.detect.Alert;
 import io.heartguard.detect.Direction;
 import io.heartguard.detect.FlowInfo;
+import io.heartguard.detect.RecordAction;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,7 +26,7 @@ final class InspectedConnection {
   static final FlowInfo FLOW = new FlowInfo(FlowInfo.Transport.TCP, "127.0.0.1", 50000, "127.0.0.1", 443, 7);
   static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
-  final List<GuardAlert> alerts = new ArrayList<>();
+  final List<Alert> alerts = new ArrayList<>();
   final List<Direction> resets = new ArrayList<>();
   final GuardMetrics metrics = new GuardMetrics();
   final DetectJudge judge;
@@ -97,11 +99,11 @@ final class InspectedConnection {
   }
 
   List<String> blockedRules() {
-    return alerts.stream().filter(a -> a.verdict() != Verdict.FORWARD).map(GuardAlert::ruleId).toList();
+    return alerts.stream().filter(a -> a.recordAction() != RecordAction.FORWARD).map((Alert a) -> a.rule().id()).toList();
   }
 
   List<String> ruleIds() {
-    return alerts.stream().map(GuardAlert::ruleId).toList();
+    return alerts.stream().map((Alert a) -> a.rule().id()).toList();
   }
 
   /** Asserts nothing is left inside the channels: every message read, nothing pending. */

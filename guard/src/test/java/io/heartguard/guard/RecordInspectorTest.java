@@ -17,6 +17,9 @@ import static io.heartguard.guard.TlsBytes.hex;
 import static io.heartguard.guard.TlsBytes.opaqueRecord;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heartguard.detect.Alert;
+import io.heartguard.detect.HeartbleedRules.Rule;
+import io.heartguard.detect.RecordAction;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -80,8 +83,8 @@ class RecordInspectorTest {
     assertThat(c.open(TO_SERVER)).isTrue();
     assertThat(c.resets).isEmpty();
     assertThat(c.alerts).singleElement().satisfies(a -> {
-      assertThat(a.ruleId()).isEqualTo("heartbleed_request_overflow");
-      assertThat(a.verdict()).isEqualTo(Verdict.DROP);
+      assertThat(a.rule().id()).isEqualTo("heartbleed_request_overflow");
+      assertThat(a.recordAction()).isEqualTo(RecordAction.DROP);
     });
     assertThat(c.finishClean()).isTrue();
   }
@@ -121,8 +124,8 @@ class RecordInspectorTest {
 
     assertThat(c.forwarded(TO_CLIENT)).isEqualTo(HANDSHAKE);
     assertThat(c.resets).containsExactly(TO_CLIENT);
-    assertThat(c.alerts).extracting(GuardAlert::ruleId, GuardAlert::direction, GuardAlert::verdict)
-        .containsExactly(Tuple.tuple("heartbleed_request_overflow", TO_CLIENT, Verdict.RESET));
+    assertThat(c.alerts).extracting((Alert a) -> a.rule().id(), Alert::direction, Alert::recordAction)
+        .containsExactly(Tuple.tuple("heartbleed_request_overflow", TO_CLIENT, RecordAction.RESET));
   }
 
   @Test
@@ -167,7 +170,7 @@ class RecordInspectorTest {
     byte[] leak = opaqueRecord(24, 16384 + 64, 0x22); // 18 0303 4040 + 16448 bytes
 
     c.send(TO_SERVER, request);
-    // Only the header and a few bytes arrive at first: the verdict cannot wait for the record's end.
+    // Only the header and a few bytes arrive at first: the decision cannot wait for the record's end.
     c.send(TO_CLIENT, Arrays.copyOf(leak, 9));
 
     assertThat(c.forwarded(TO_SERVER)).isEqualTo(request);
@@ -230,7 +233,7 @@ class RecordInspectorTest {
     assertThat(c.forwarded(TO_SERVER)).isEqualTo(concat(CLIENT_HELLO, APPLICATION_DATA));
     assertThat(c.forwarded(TO_CLIENT)).isEqualTo(concat(HANDSHAKE, APPLICATION_DATA));
     assertThat(c.blockedRules()).containsExactly("heartbeat_restricted", "heartbeat_restricted");
-    assertThat(c.alerts).extracting(GuardAlert::direction).containsExactly(TO_SERVER, TO_CLIENT);
+    assertThat(c.alerts).extracting(Alert::direction).containsExactly(TO_SERVER, TO_CLIENT);
   }
 
   @Test
@@ -258,8 +261,8 @@ class RecordInspectorTest {
 
       assertThat(c.forwarded(TO_SERVER)).as("%s", policies).isEqualTo(concat(CLIENT_HELLO, CHANGE_CIPHER_SPEC, FINISHED));
       assertThat(c.forwarded(TO_CLIENT)).as("%s", policies).isEqualTo(HANDSHAKE);
-      assertThat(c.alerts).extracting(GuardAlert::direction).contains(TO_SERVER, TO_CLIENT);
-      assertThat(c.alerts).extracting(GuardAlert::verdict).as("%s", policies).containsOnly(Verdict.DROP);
+      assertThat(c.alerts).extracting(Alert::direction).contains(TO_SERVER, TO_CLIENT);
+      assertThat(c.alerts).extracting(Alert::recordAction).as("%s", policies).containsOnly(RecordAction.DROP);
     }
   }
 
@@ -271,25 +274,46 @@ class RecordInspectorTest {
 
     assertThat(c.forwarded(TO_SERVER)).isEqualTo(CLIENT_HELLO);
     assertThat(c.alerts).singleElement().satisfies(a -> {
-      assertThat(a.ruleId()).isEqualTo("heartbeat_during_handshake");
-      assertThat(((GuardAlert.PolicyHit) a).reason()).isEqualTo("heartbeat record of 22 bytes from the client before"
+      assertThat(a.rule().id()).isEqualTo("heartbeat_during_handshake");
+      assertThat(a.reason()).isEqualTo("heartbeat record of 22 bytes from the client before"
           + " both sides sent ChangeCipherSpec and Finished (RFC 6520 section 3) (later ones on this connection are"
           + " not reported)");
     });
   }
 
   @Test
-  void heartbeatsOfZeroOneAndTwoBytesAreMalformedAndTheHonestOneAfterThemGoesToo() {
-    // 18 0303 0000 / 0001 01 / 0002 01 40: no room for type and payload_length; 1.0.1f reads them from stale bytes
-    for (String tooShort : List.of("18 0303 0000", "18 0303 0001 01", "18 0303 0002 0140")) {
+  void encryptedHeartbeatsOfOneAndTwoBytesAreBelowTheCipherMinimumAndTheHonestOneAfterThemGoesToo() {
+    // 18 0303 0001 01 / 0002 0140 after ChangeCipherSpec: shorter than any MAC, so shorter than any valid heartbeat
+    for (String tooShort : List.of("18 0303 0001 01", "18 0303 0002 0140")) {
       InspectedConnection c = new InspectedConnection(PRECISE, Action.DROP).handshake();
 
       c.send(TO_SERVER, concat(hex(tooShort), opaqueRecord(24, 64, 0x11), APPLICATION_DATA));
 
       assertThat(c.forwarded(TO_SERVER)).as(tooShort).isEqualTo(APPLICATION_DATA);
-      assertThat(c.blockedRules()).as(tooShort).singleElement()
-          .isIn("heartbeat_too_short", "heartbeat_shorter_than_cipher_minimum");
+      assertThat(c.blockedRules()).as(tooShort).containsExactly("heartbeat_shorter_than_cipher_minimum");
     }
+  }
+
+  @Test
+  void emptyHeartbeatRecordAfterTheHandshakeIsForwardedLikeEveryEmptyRecordOpenSslSkips() {
+    // 18 0303 0000: ssl3_get_record skips a record of 0 bytes ("just read a 0 length packet"), so no peer reads it
+    InspectedConnection c = new InspectedConnection(PRECISE, Action.DROP).handshake();
+    byte[] stream = concat(hex("18 0303 0000"), opaqueRecord(24, 64, 0x11), APPLICATION_DATA);
+
+    c.send(TO_SERVER, stream);
+
+    assertThat(c.forwarded(TO_SERVER)).isEqualTo(stream);
+    assertThat(c.alerts).isEmpty();
+  }
+
+  @Test
+  void everyBlockingPolicyBlocksTheEnginesTruncatedHeartbeatAndMonitorNone() {
+    // A heartbeat record of 1 or 2 bytes: 1.0.1f reads payload_length from stale memory (tls1_process_heartbeat).
+    for (Set<Policy> policies : List.of(PRECISE, BLOCK_LEAK_ONLY, EnumSet.of(Policy.BLOCK_MALFORMED),
+        EnumSet.of(Policy.RESTRICT))) {
+      assertThat(DetectJudge.blocks(Rule.HEARTBEAT_TRUNCATED, policies)).as("%s", policies).isTrue();
+    }
+    assertThat(DetectJudge.blocks(Rule.HEARTBEAT_TRUNCATED, EnumSet.of(Policy.MONITOR))).isFalse();
   }
 
   @Test
@@ -302,16 +326,17 @@ class RecordInspectorTest {
     c.send(TO_SERVER, concat(CLIENT_HELLO, twoBytes, VALID_REQUEST, APPLICATION_DATA));
 
     assertThat(c.forwarded(TO_SERVER)).isEqualTo(concat(CLIENT_HELLO, APPLICATION_DATA));
-    assertThat(c.blockedRules()).containsExactly("heartbeat_too_short"); // the honest one goes with it, unreported
+    // the engine's finding, and the honest one goes with it, unreported
+    assertThat(c.blockedRules()).containsExactly("heartbleed_truncated_heartbeat");
   }
 
   @Test
-  void plaintextHeartbeatOfOneByteIsTooShortEvenUnderMonitor() {
+  void plaintextHeartbeatOfOneByteIsReportedAsTruncatedEvenUnderMonitor() {
     InspectedConnection c = new InspectedConnection(EnumSet.of(Policy.MONITOR), Action.RESET);
 
     c.send(TO_SERVER, concat(CLIENT_HELLO, hex("18 0303 0001 01"))); // 1 byte: heartbeat_request, no length
 
-    assertThat(c.ruleIds()).containsExactly("heartbeat_too_short");
+    assertThat(c.ruleIds()).containsExactly("heartbleed_truncated_heartbeat");
     assertThat(c.blockedRules()).isEmpty();
   }
 
@@ -411,8 +436,8 @@ class RecordInspectorTest {
     assertThat(c.forwarded(TO_SERVER)).isEmpty();
     assertThat(c.resets).containsExactly(TO_SERVER);
     assertThat(c.alerts).singleElement().satisfies(a -> {
-      assertThat(a.ruleId()).isEqualTo("not_tls");
-      assertThat(((GuardAlert.PolicyHit) a).reason()).isEqualTo("first bytes from the client are not TLS as OpenSSL"
+      assertThat(a.rule().id()).isEqualTo("not_tls");
+      assertThat(a.reason()).isEqualTo("first bytes from the client are not TLS as OpenSSL"
           + " reads it: first byte 0x45 starts neither a TLS handshake record (0x16) nor an SSLv2 2-byte header"
           + " (top bit set); reset, failing closed");
     });
@@ -473,8 +498,8 @@ class RecordInspectorTest {
     assertThat(c.forwarded(TO_SERVER)).isEqualTo(CLIENT_HELLO);
     assertThat(c.resets).containsExactly(TO_SERVER);
     assertThat(c.alerts).singleElement().satisfies(a -> {
-      assertThat(a.ruleId()).isEqualTo("framing_lost");
-      assertThat(((GuardAlert.PolicyHit) a).reason()).isEqualTo("bytes 474554202f from the client do not start a TLS"
+      assertThat(a.rule().id()).isEqualTo("framing_lost");
+      assertThat(a.reason()).isEqualTo("bytes 474554202f from the client do not start a TLS"
           + " record (expected version 0x03xx, length up to 2^14 + 2048); reset, failing closed");
     });
   }

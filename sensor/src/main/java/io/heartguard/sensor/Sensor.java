@@ -2,6 +2,7 @@ package io.heartguard.sensor;
 
 import io.heartguard.detect.Alert;
 import io.heartguard.detect.AlertSink;
+import io.heartguard.detect.HeartbleedRules;
 import io.heartguard.sensor.capture.CaptureException;
 import io.heartguard.sensor.capture.CaptureReader;
 import io.heartguard.sensor.capture.PacketSink;
@@ -43,7 +44,7 @@ public final class Sensor {
   public Sensor(AlertSink alerts, boolean keepLeakedBytes, int maxFlows, long timeoutNanos, long memoryCapBytes,
       OsPolicy policy, ChecksumMode checksums) {
     AlertSink counting = alert -> {
-      stats.alertsByRule.merge(alert.rule(), 1L, Long::sum);
+      stats.alertsByRule.merge((HeartbleedRules.Rule) alert.rule(), 1L, Long::sum); // the engine's rules only
       alerts.onAlert(alert);
     };
     this.flows = new FlowTable(stats, counting, keepLeakedBytes, maxFlows, timeoutNanos, memoryCapBytes, policy);
