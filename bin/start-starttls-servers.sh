@@ -208,13 +208,15 @@ start_mariadb() {
   local d=$base/mariadb
   if up 13306; then return 0; fi
   command -v mariadbd >/dev/null || { log "mariadb: not installed"; return 1; }
-  mkdir -p "$d"
-  chown mysql "$d"
+  # Its own temporary directory: InnoDB cannot start without one it may write, and /tmp is not always 1777.
+  mkdir -p "$d/tmp"
+  chown mysql "$d" "$d/tmp"
   if [ ! -d "$d/data/mysql" ]; then
-    mariadb-install-db --user=mysql --datadir="$d/data" --skip-test-db >"$d/install.log" 2>&1 \
+    rm -rf "$d/data"
+    mariadb-install-db --user=mysql --datadir="$d/data" --tmpdir="$d/tmp" --skip-test-db >"$d/install.log" 2>&1 \
       || { log "mariadb: mariadb-install-db failed, see $d/install.log"; return 1; }
   fi
-  nohup mariadbd --no-defaults --user=mysql --datadir="$d/data" --bind-address=127.0.0.1 --port=13306 \
+  nohup mariadbd --no-defaults --user=mysql --datadir="$d/data" --tmpdir="$d/tmp" --bind-address=127.0.0.1 --port=13306 \
       --socket="$d/mysqld.sock" --pid-file="$d/mariadbd.pid" --log-error="$d/error.log" \
       --ssl-cert="$base/cert.pem" --ssl-key="$base/key.pem" --skip-log-bin >/dev/null 2>&1 &
   listening 13306 || { log "mariadb: not listening, see $d/error.log"; return 1; }
@@ -290,14 +292,16 @@ start_inn() {
   chmod 755 "$d"
   install -o news -m 600 "$base/key.pem" "$d/key.pem"
   # A private inn.conf (INNCONF): the test port, loopback, its own run directory, TLS, and no load limit (a busy CI
-  # host would otherwise get "400 NNTP server unavailable").
-  grep -vE '^(domain|port|bindaddress|pathrun|nnrpdloadlimit|tlscertfile|tlskeyfile):' /etc/news/inn.conf >"$d/inn.conf"
+  # host would otherwise get "400 NNTP server unavailable"); no innwatch either, which pauses innd ("403 loadav",
+  # then "502 Permission denied" to MODE READER) whenever the load average passes 15.
+  grep -vE '^(domain|port|bindaddress|pathrun|nnrpdloadlimit|doinnwatch|tlscertfile|tlskeyfile):' /etc/news/inn.conf >"$d/inn.conf"
   cat >>"$d/inn.conf" <<CONF
 domain: heartguard.invalid
 port: 11119
 bindaddress: 127.0.0.1
 pathrun: $d/run
 nnrpdloadlimit: 0
+doinnwatch: false
 tlscertfile: $base/cert.pem
 tlskeyfile: $d/key.pem
 CONF

@@ -118,10 +118,15 @@ class RootFilesystemAuditTest {
     assertThat(run.exitCode()).isEqualTo(3);
   }
 
-  /** Makes the directories above and inside {@code dir} searchable by everyone (a @TempDir is 700). */
+  /**
+   * Makes the directories inside {@code dir}, and those above it up to but never including the system's temporary
+   * directory, searchable by everyone (a @TempDir is 700). /tmp itself must keep its 1777: other programs on this
+   * machine (MariaDB, for one) write there.
+   */
   private static void open(Path dir) throws IOException {
-    for (Path d = dir; d != null && !d.equals(d.getRoot()); d = d.getParent()) {
-      if (Files.getOwner(d).getName().equals(System.getProperty("user.name")) && d.startsWith(System.getProperty("java.io.tmpdir"))) {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+    for (Path d = dir.toAbsolutePath().normalize(); d != null && d.startsWith(tmp) && !d.equals(tmp); d = d.getParent()) {
+      if (Files.getOwner(d).getName().equals(System.getProperty("user.name"))) {
         Files.setPosixFilePermissions(d, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
       }
     }

@@ -133,7 +133,7 @@ class ServerDialogTest {
         + "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>\u0016\u0003\u0001").getBytes(StandardCharsets.ISO_8859_1));
 
     assertThatThrownBy(() -> StartTlsProtocol.XMPP.serve(in, new ByteArrayOutputStream(), HOST))
-        .hasMessage("client sent '.' after its last element, before the go-ahead");
+        .hasMessage("client sent '\\x16' after its last element, before the go-ahead");
   }
 
   @Test
@@ -271,7 +271,7 @@ class ServerDialogTest {
   void aLineLongerThanTheBoundEndsTheDialog() {
     assertThatThrownBy(() -> serve(StartTlsProtocol.SMTP, "EHLO " + "x".repeat(2000) + "\r\n"))
         .isInstanceOf(StartTlsDialogException.class)
-        .hasMessage("a line longer than 1024 bytes: 'EHLO xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...'");
+        .hasMessage("a line longer than 1024 bytes: 'EHLO xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\u2026'");
   }
 
   @Test
