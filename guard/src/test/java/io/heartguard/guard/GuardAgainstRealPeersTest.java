@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.heartguard.lab.LabOptions;
 import io.heartguard.lab.LabServer;
+import io.heartguard.testkit.ExternalProcess;
 import java.io.DataInputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

@@ -1,4 +1,4 @@
-package io.heartguard.guard;
+package io.heartguard.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a tool to completion with a deadline and returns its standard output (stderr merged). */
-final class ExternalProcess {
+public final class ExternalProcess {
   private ExternalProcess() {}
 
-  static String run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
+  public static String run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     byte[] out;
     try (var in = p.getInputStream()) {
@@ -22,7 +22,7 @@ final class ExternalProcess {
     return new String(out, StandardCharsets.UTF_8);
   }
 
-  static boolean installed(String tool) {
+  public static boolean installed(String tool) {
     try {
       return new ProcessBuilder("sh", "-c", "command -v " + tool).start().waitFor() == 0;
     } catch (IOException | InterruptedException e) {
