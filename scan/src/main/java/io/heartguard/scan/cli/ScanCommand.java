@@ -67,6 +67,11 @@ public final class ScanCommand implements Callable<Integer> {
       + " s_server's (docs/DTLS.md)"})
   private boolean dtls;
 
+  @Option(names = "--after-handshake", description = {"complete a full handshake (TLS 1.0 to 1.2, RSA or ECDHE-RSA,"
+      + " AES-CBC or AES-GCM) and send the two heartbeats encrypted inside it, as attackers did once IDSs read"
+      + " plaintext heartbeats; finds servers that ignore heartbeats before the handshake (docs/AFTER-HANDSHAKE.md)"})
+  private boolean afterHandshake;
+
   @Mixin
   private RunOptions run = new RunOptions();
 
@@ -105,14 +110,20 @@ public final class ScanCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--dtls takes no " + (starttls != StartTlsMode.NONE ? "--starttls"
           : dump != null ? "--dump" : "--version-only SSLv3 (DTLS has no SSLv3)"));
     }
+    if (afterHandshake && (dtls || dump != null || ProtocolVersion.SSL3_0.equals(versionOnly))) {
+      throw new ParameterException(spec.commandLine(), "--after-handshake takes no " + (dtls ? "--dtls"
+          : dump != null ? "--dump (a dump runs before the handshake)" : "--version-only SSLv3 (a full handshake is TLS 1.0 to 1.2)"));
+    }
     if (dtls && targets.ports == null && run.resume == null) {
       targets.ports = String.valueOf(DtlsCheck.DEFAULT_PORT);
     }
     Scanner scanner = dtls ? new DtlsCheck() : new HeartbleedCheck();
     ScanOptions options = ScanOptions.defaults().withTimeout(timeout)
         .withConnectTimeout(connectTimeout.compareTo(timeout) > 0 ? timeout : connectTimeout)
-        .withVersions(versionOnly == null ? ScanOptions.ALL_VERSIONS : List.of(versionOnly))
-        .withStartTls(starttls);
+        .withVersions(versionOnly != null ? List.of(versionOnly)
+            : afterHandshake ? ScanOptions.ALL_VERSIONS.subList(0, 3) : ScanOptions.ALL_VERSIONS)
+        .withStartTls(starttls)
+        .withAfterHandshake(afterHandshake);
     LeakFile leakFile = openDump();
     if (leakFile != null) {
       options = options.withDump((target, leaked, offset, length) -> leakFile.write(leaked, offset, length),
