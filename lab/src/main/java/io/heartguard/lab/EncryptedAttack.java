@@ -120,6 +120,9 @@ public final class EncryptedAttack {
         TlsRecord record;
         try {
           record = records.next();
+        } catch (SocketTimeoutException e) {
+          return new Outcome(session.version(), suite, round, leaks, leaked, received,
+              "no answer within " + timeout.toMillis() + " ms");
         } catch (IOException e) {
           return new Outcome(session.version(), suite, round, leaks, leaked, received, "connection broke: " + e.getMessage());
         }
