@@ -76,7 +76,7 @@ public final class LabServer implements AutoCloseable {
     }
     LabIdentity identity = (options.identity() != null ? options.identity() : LabIdentity.processDefault())
         .withPaddingCerts(options.chainPaddingCerts());
-    FakeMemory memory = FakeMemory.seeded(options.heapSeed(), identity.privateKeyPem());
+    FakeMemory memory = FakeMemory.seeded(options.heapSeed(), identity);
     ServerSocket serverSocket = new ServerSocket();
     LabLog log = null;
     try {

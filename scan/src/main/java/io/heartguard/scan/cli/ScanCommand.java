@@ -1,6 +1,8 @@
 package io.heartguard.scan.cli;
 
 import io.heartguard.evidence.LeakFile;
+import io.heartguard.keys.KeyRecovery;
+import io.heartguard.scan.DumpSummary;
 import io.heartguard.scan.HeartbleedCheck;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
@@ -12,9 +14,11 @@ import io.heartguard.wire.record.ProtocolVersion;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -80,6 +84,11 @@ public final class ScanCommand implements Callable<Integer> {
           + " about 16 KB and write the leaked bytes to FILE (mode 600); only a summary is printed. One target only.")
   private Path dump;
 
+  @Option(names = "--recover-key", paramLabel = "KEY.pem",
+      description = "AUTHORIZED TESTING ONLY, with --dump: then search the dump for a prime factor of the server's"
+          + " certificate and write the private key to KEY.pem (mode 600), as heartguard keys does (docs/KEYS.md)")
+  private Path recoverKey;
+
   @Option(names = "--dump-requests", paramLabel = "N", description = "full-size requests a dump sends (default: 4)")
   private int dumpRequests = ScanOptions.DEFAULT_DUMP_REQUESTS;
 
@@ -102,6 +111,9 @@ public final class ScanCommand implements Callable<Integer> {
     if (dump != null && (given != 1 || targets.arguments.contains("-"))) {
       // Checked before the dump file is created; ScanRun checks again once a block's size is known.
       throw new ParameterException(spec.commandLine(), "--dump takes exactly one target, got " + given);
+    }
+    if (recoverKey != null && (dump == null || dtls)) {
+      throw new ParameterException(spec.commandLine(), "--recover-key searches the --dump file; give --dump FILE");
     }
     if (json && run.csv) {
       throw new ParameterException(spec.commandLine(), "--json and --csv exclude each other; choose one");
@@ -130,12 +142,37 @@ public final class ScanCommand implements Callable<Integer> {
           dumpRequests);
     }
     PrintWriter out = spec.commandLine().getOut();
-    ScanRun.Report report = order -> json ? JsonSink.to(out) : run.csv ? new CsvReport(out) : new TableReport(out, order, debug);
+    AtomicReference<ScanResult> dumped = new AtomicReference<>();
+    ScanRun.Report report = order -> {
+      ResultSink shown = json ? JsonSink.to(out) : run.csv ? new CsvReport(out) : new TableReport(out, order, debug);
+      return recoverKey == null ? shown : ResultSink.all(List.of(shown, dumped::set));
+    };
+    int exit;
     try (leakFile) {
       // Many targets: the target space, the engine, --db and the progress line live in ScanRun.
-      return new ScanRun(spec.commandLine()).execute(targets, run, starttls, protocolName(), options, scanner,
+      exit = new ScanRun(spec.commandLine()).execute(targets, run, starttls, protocolName(), options, scanner,
           dump != null, report, System.in);
     }
+    if (recoverKey != null) {
+      recoverKey(dumped.get());
+    }
+    return exit;
+  }
+
+  /** {@code --recover-key}: the dump just written, searched for a factor of the certificate the server sent. */
+  private void recoverKey(ScanResult result) throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    if (result == null || result.dump() == null || result.dump().bytes() == 0) {
+      err.println("scan: --recover-key: nothing was dumped, so there is nothing to search");
+    } else if (result.certificate() == null || !(result.certificate().publicKey() instanceof RSAPublicKey rsa)) {
+      err.println("scan: --recover-key: the server sent no RSA certificate, so there is no modulus to factor");
+    } else {
+      DumpSummary summary = result.dump();
+      long perRequest = summary.responses() > 0 && summary.bytes() % summary.responses() == 0
+          ? summary.bytes() / summary.responses() : 0;
+      err.println("scan: " + KeyRecovery.recover(rsa, List.of(dump), recoverKey).describe(perRequest));
+    }
+    err.flush();
   }
 
   /** How targets are reached, as a job keeps it: tls, dtls, auto or the STARTTLS protocol's name. */
