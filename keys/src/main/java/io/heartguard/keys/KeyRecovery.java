@@ -1,5 +1,6 @@
 package io.heartguard.keys;
 
+import io.heartguard.evidence.LeakHeader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ import java.util.List;
  */
 public final class KeyRecovery {
   /** The outcome: the search, and the key when found (written to {@code keyFile}). */
-  public record Outcome(DumpSearch.Result search, RecoveredKey key, Path keyFile, int modulusBits) {
+  public record Outcome(DumpSearch.Result search, RecoveredKey key, Path keyFile, int modulusBits, String origin) {
     public boolean found() {
       return key != null;
     }
@@ -32,7 +33,8 @@ public final class KeyRecovery {
             + " bytes of " + search.filesSearched() + " file(s)";
       }
       FactorSearch.Found f = search.hit().found();
-      String request = bytesPerRequest > 0 ? " (the leak of request " + (f.offset() / bytesPerRequest + 1) + ")" : "";
+      String request = origin != null ? " (leaked in " + origin + ")"
+          : bytesPerRequest > 0 ? " (the leak of request " + (f.offset() / bytesPerRequest + 1) + ")" : "";
       return "found a " + f.prime().bitLength() + "-bit prime factor of the certificate's " + modulusBits
           + "-bit modulus in " + search.hit().file() + " at offset " + f.offset() + request + ", " + f.order().label()
           + "; private key written to " + keyFile + " (mode 600), its modulus equal to the certificate's";
@@ -58,10 +60,12 @@ public final class KeyRecovery {
   public static Outcome recover(RSAPublicKey key, List<Path> dumps, Path keyFile) throws IOException {
     DumpSearch.Result result = DumpSearch.search(new FactorSearch(key.getModulus()), dumps);
     if (result.hit() == null) {
-      return new Outcome(result, null, keyFile, key.getModulus().bitLength());
+      return new Outcome(result, null, keyFile, key.getModulus().bitLength(), null);
     }
     RecoveredKey recovered = RecoveredKey.from(key, result.hit().found().prime());
     recovered.writePem(keyFile);
-    return new Outcome(result, recovered, keyFile, key.getModulus().bitLength());
+    // A file of extracted leaks (sensor --extract-leaks) says which flow and when; a plain dump has no such header.
+    String origin = LeakHeader.originOf(result.hit().file(), result.hit().found().offset());
+    return new Outcome(result, recovered, keyFile, key.getModulus().bitLength(), origin);
   }
 }
