@@ -48,9 +48,9 @@ public final class KeysCommand implements Callable<Integer> {
     RSAPublicKey key = KeyRecovery.certificateKey(certificate);
     long started = System.nanoTime();
     KeyRecovery.Outcome outcome = KeyRecovery.recover(key, dumps, out);
-    long millis = Math.max(1, (System.nanoTime() - started) / 1_000_000);
-    err.println("keys: " + outcome.describe(0) + " (" + outcome.search().bytesSearched() * 1000 / millis / (1 << 20)
-        + " MB/s)");
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    err.println("keys: " + outcome.describe(0) + "; searched " + outcome.search().bytesSearched() + " bytes in "
+        + millis + " ms");
     err.flush();
     return outcome.found() ? 1 : 0;
   }

@@ -39,7 +39,7 @@ class KeysCommandTest {
 
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString()).startsWith("keys: found a 1024-bit prime factor of the certificate's 2048-bit modulus in "
-        + second + " at offset 777, little-endian; private key written to " + out + " (mode 600)");
+        + second + " at offset 777, little-endian; private key written to " + out + " (mode 600), its modulus equal to the certificate's; searched ");
     assertThat(err.toString() + stdout).doesNotContain(key.getPrimeP().toString(16).substring(0, 16))
         .doesNotContain("BEGIN PRIVATE KEY");
     assertThat(Files.readString(out)).startsWith("-----BEGIN PRIVATE KEY-----");
