@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # How many requests until the key? Real OpenSSL 1.0.1f s_server (fixtures/openssl, on 127.0.0.1 through the bindlo
-# shim) attacked by scan --dump's full-record requests, every leak searched for a factor of its key (KeyHunt.java).
-# Usage: bench/keys/openssl-101f.sh [MAX_CONNECTIONS [REQUESTS_PER_CONNECTION]]   (default: 500 16)
+# shim) attacked by lab client --encrypted's full-size requests, every leak searched for a factor of its key
+# (KeyHunt.java). Usage: bench/keys/openssl-101f.sh [MAX_CONNECTIONS [ROUNDS_PER_CONNECTION]]   (default: 100 16)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . bench/lib.sh
 bench_tools "apt-get install maven gcc openssl" mvn gcc openssl
 bench_java
-MAX=${1:-500}
+MAX=${1:-100}
 PER=${2:-16}
 OUT=bench/out/keys-101f
 rm -rf "$OUT"; mkdir -p "$OUT"
-mvn -q -B -pl scan -am -DskipTests compile dependency:build-classpath \
+mvn -q -B -pl lab,keys -am -DskipTests compile dependency:build-classpath \
   -Dmdep.outputFile="$PWD/$OUT/classpath" >"$OUT/build.log" 2>&1 || bench_fail "cannot build; see $OUT/build.log"
-CP=scan/target/classes:keys/target/classes:wire/target/classes:evidence/target/classes:targets/target/classes:store/target/classes:$(cat "$OUT/classpath")
+CP=lab/target/classes:keys/target/classes:wire/target/classes:evidence/target/classes:$(cat "$OUT/classpath")
 gcc -shared -fPIC -O2 -o "$OUT/bindlo.so" fixtures/openssl/src/bindlo.c -ldl
 openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -keyout "$OUT/k.pem" -out "$OUT/c.pem" -days 1 2>/dev/null
 PORT=$(( 20000 + RANDOM % 20000 ))
