@@ -29,7 +29,7 @@ class MainTest {
   void helpListsEveryPart() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("scan", "lab", "sensor", "guard", "client-test", "report", "selftest");
+        .contains("scan", "lab", "sensor", "guard", "client-test", "report", "keys", "selftest");
   }
 
   @Test
@@ -51,7 +51,7 @@ class MainTest {
     assertThat(run("nosuchcommand", "--help")).isEqualTo(Main.EXIT_ERROR);
     assertThat(out.size()).isZero();
     assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("heartguard: unknown command 'nosuchcommand'; the commands"
-        + " are scan, lab, sensor, guard, client-test, serve, report, selftest, help (see heartguard --help)"
+        + " are scan, lab, sensor, guard, client-test, serve, report, keys, selftest, help (see heartguard --help)"
         + System.lineSeparator());
   }
 

@@ -107,9 +107,9 @@ public final class TlsSession {
     clientRandom = new byte[32];
     random.nextBytes(clientRandom);
     List<Extension> extensions = new ArrayList<>();
-    if (serverName != null && !serverName.isEmpty() && !serverName.chars().allMatch(c -> c == '.' || c == ':'
-        || Character.digit(c, 16) >= 0)) {
-      extensions.add(ClientHellos.serverNameExtension(serverName));
+    String hostName = ClientHellos.sniHostName(serverName); // RFC 6066 section 3: never an address literal
+    if (hostName != null) {
+      extensions.add(ClientHellos.serverNameExtension(hostName));
     }
     extensions.add(new Extension(Extension.EC_POINT_FORMATS, Bytes.of((byte) 1, (byte) 0)));
     extensions.add(new Extension(Extension.SUPPORTED_GROUPS, new ByteWriter().writeUint16(2).writeUint16(SECP256R1).toBytes()));
