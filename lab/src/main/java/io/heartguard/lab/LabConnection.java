@@ -268,6 +268,12 @@ final class LabConnection implements Runnable {
         }
       }
     } catch (TlsException | AlertException e) {
+      if (session.established()) {
+        // Inside the session the alert is protected like any record (RFC 5246 section 7.2).
+        Alert alert = new Alert(Alert.FATAL, Alert.BAD_RECORD_MAC);
+        send(session.seal(ContentType.ALERT, alert.toBytes().toByteArray()));
+        return "inside the session: " + e.getMessage() + " (sent " + alert + ")";
+      }
       return fatal(version, Alert.HANDSHAKE_FAILURE, "full handshake: " + e.getMessage());
     }
   }
