@@ -2,6 +2,7 @@ package io.heartguard.cli;
 
 import io.heartguard.clienttest.ClientTestCommand;
 import io.heartguard.guard.GuardCommand;
+import io.heartguard.keys.KeysCommand;
 import io.heartguard.lab.LabCommand;
 import io.heartguard.scan.cli.ScanCommand;
 import io.heartguard.sensor.SensorCommand;
@@ -53,6 +54,7 @@ public final class Main implements Runnable {
     PARTS.put("serve", ServeCommand::new);
     PARTS.put("report", ReportCommand::new);
     PARTS.put("audit", io.heartguard.audit.AuditCommand::new);
+    PARTS.put("keys", KeysCommand::new);
     PARTS.put("selftest", SelfTestCommand::new);
     PARTS.put("help", CommandLine.HelpCommand::new);
   }

@@ -29,7 +29,7 @@ class MainTest {
   void helpListsEveryPart() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("scan", "lab", "sensor", "guard", "client-test", "report", "selftest");
+        .contains("scan", "lab", "sensor", "guard", "client-test", "report", "keys", "selftest");
   }
 
   @Test
@@ -53,7 +53,7 @@ class MainTest {
     // One line naming every command (the list grows with the parts, so it is read back rather than spelled out).
     assertThat(err.toString(StandardCharsets.UTF_8))
         .startsWith("heartguard: unknown command 'nosuchcommand'; the commands are scan, lab, sensor, guard,")
-        .contains(" audit, ")
+        .contains(" audit, ", " keys, ")
         .endsWith(", help (see heartguard --help)" + System.lineSeparator())
         .containsOnlyOnce(System.lineSeparator());
   }

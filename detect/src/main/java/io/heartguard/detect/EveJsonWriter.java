@@ -38,7 +38,7 @@ public final class EveJsonWriter implements AlertSink, Closeable, Flushable {
     }
   }
 
-  private static String timestamp(long epochNanos) {
+  public static String timestamp(long epochNanos) {
     return TIMESTAMP.format(Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
         Math.floorMod(epochNanos, 1_000_000_000L)));
   }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heartguard.detect.Alert;
 import io.heartguard.detect.RecordAction;
 import io.heartguard.guard.Action;
-import io.heartguard.guard.ExternalProcess;
+import io.heartguard.testkit.ExternalProcess;
 import io.heartguard.guard.GuardServer;
 import io.heartguard.guard.GuardedLoopback;
 import io.heartguard.guard.Policy;

@@ -1,7 +1,7 @@
 package io.heartguard.evasion;
 
 import io.heartguard.guard.Endpoint;
-import io.heartguard.guard.ExternalProcess;
+import io.heartguard.testkit.ExternalProcess;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heartguard.detect.Alert;
 import io.heartguard.detect.RecordAction;
+import io.heartguard.testkit.RealOpenSsl;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -32,11 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GuardAgainstOpenSsl101fTest {
   @TempDir static Path dir;
-  private static OpenSsl101f openssl;
+  private static RealOpenSsl openssl;
+  private static Endpoint server;
 
   @BeforeAll
   static void startServer() throws Exception {
-    openssl = OpenSsl101f.startServer(dir);
+    openssl = RealOpenSsl.startServer(dir);
+    server = new Endpoint(openssl.host(), openssl.port());
   }
 
   @AfterAll
@@ -46,12 +49,12 @@ class GuardAgainstOpenSsl101fTest {
 
   @Test
   void sslv2HelloEvasionLeaksFromOpenSsl101fDirectlyButNotThroughTheGuard() throws Exception {
-    long direct = heartbeatBytesBack(openssl.endpoint());
+    long direct = heartbeatBytesBack(server);
     assertThat(direct).as("1.0.1f answers the hidden payload_length 16384 with its memory").isGreaterThanOrEqualTo(16384);
 
     for (Set<Policy> policies : List.of(Policy.DEFAULT, EnumSet.of(Policy.BLOCK_MALFORMED, Policy.BLOCK_LEAK),
         EnumSet.of(Policy.BLOCK_LEAK), EnumSet.of(Policy.BLOCK_MALFORMED))) {
-      try (GuardedLoopback guard = new GuardedLoopback(openssl.endpoint(), policies, Action.RESET,
+      try (GuardedLoopback guard = new GuardedLoopback(server, policies, Action.RESET,
           GuardServer.Limits.defaults().withDrainTimeout(Duration.ofSeconds(1)))) {
         long guarded = heartbeatBytesBack(Endpoint.of(guard.address()));
 
@@ -64,9 +67,9 @@ class GuardAgainstOpenSsl101fTest {
 
   @Test
   void legitimateSslv2CompatibleHelloGetsItsPageThroughTheGuard() throws Exception {
-    try (GuardedLoopback guard = new GuardedLoopback(openssl.endpoint())) {
+    try (GuardedLoopback guard = new GuardedLoopback(server)) {
       // 1.0.1f's s_client sends its hello in SSLv2 form when SSLv2 ciphers are offered (s23_clnt.c).
-      String out = openssl.fetchPage(Endpoint.of(guard.address()), "-cipher", "ALL:SSLv2", "-msg");
+      String out = openssl.fetchPage(guard.address().getHostString(), guard.address().getPort(), "-cipher", "ALL:SSLv2", "-msg");
 
       assertThat(out).contains(">>> SSL 2.0 [length", "CLIENT-HELLO", "HTTP/1.0 200 ok", "s_server -accept");
       assertThat(guard.alerts).isEmpty();

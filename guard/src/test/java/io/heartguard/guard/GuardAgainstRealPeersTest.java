@@ -11,6 +11,7 @@ import io.heartguard.scan.HeartbleedCheck;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
 import io.heartguard.scan.Target;
+import io.heartguard.testkit.ExternalProcess;
 import java.io.DataInputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
 /**
  * The simulated process memory a vulnerable heartbeat reads from: the record being processed, immediately followed by
  * a heap seeded with what a 2014 web server held — earlier HTTP requests with cookies, Authorization headers and a
- * login form's password, and the PEM of the server's own RSA private key — between stretches of freed garbage.
+ * login form's password, the PEM of the server's own RSA private key and its prime p as OpenSSL's BIGNUM holds it —
+ * between stretches of freed garbage.
  * The heap is built once per server and never changes; nothing here is a real secret.
  */
 final class FakeMemory {
@@ -28,8 +29,25 @@ final class FakeMemory {
     this.secrets = List.copyOf(secrets);
   }
 
+  /**
+   * Where the first prime factor of the key sits as OpenSSL holds it, a BIGNUM's words (least significant first,
+   * each little-endian on x86-64): after the PEM, still inside the first 16 KiB that one full-record leak reaches.
+   */
+  static final int PRIME_OFFSET = 12 * 1024;
+
   /** A heap for a server holding {@code privateKeyPem}; {@code seed} decides the garbage and the planted values. */
   static FakeMemory seeded(long seed, String privateKeyPem) {
+    return seeded(seed, privateKeyPem, null);
+  }
+
+  /** The heap of a server holding {@code identity}: its PEM, and its prime p at {@link #PRIME_OFFSET} as a BIGNUM. */
+  static FakeMemory seeded(long seed, LabIdentity identity) {
+    java.math.BigInteger prime = identity.privateKey() instanceof java.security.interfaces.RSAPrivateCrtKey crt
+        ? crt.getPrimeP() : null;
+    return seeded(seed, identity.privateKeyPem(), prime);
+  }
+
+  private static FakeMemory seeded(long seed, String privateKeyPem, java.math.BigInteger prime) {
     Objects.requireNonNull(privateKeyPem, "privateKeyPem");
     SplittableRandom random = new SplittableRandom(seed);
     byte[] heap = new byte[HEAP_SIZE];
@@ -51,6 +69,9 @@ final class FakeMemory {
     end = plant(heap, 2560, end, "GET /api/v1/orders HTTP/1.1\r\nHost: api.shop.example\r\n"
         + "Authorization: Basic " + basic + "\r\nAccept: application/json\r\n\r\n");
     end = plant(heap, KEY_OFFSET, end, privateKeyPem);
+    if (prime != null) {
+      end = plantLittleEndian(heap, PRIME_OFFSET, end, prime);
+    }
     end = plant(heap, 24 * 1024, end, "GET /admin/reports HTTP/1.1\r\nHost: intranet.example\r\n"
         + "Authorization: Bearer " + bearer + "\r\n\r\n");
     plant(heap, 48 * 1024, end, "GET / HTTP/1.1\r\nHost: shop.example\r\nCookie: remember_me=" + remember + "\r\n\r\n");
@@ -119,6 +140,22 @@ final class FakeMemory {
     System.arraycopy(bytes, 0, heap, offset, bytes.length);
     heap[offset + bytes.length] = 0; // C strings end in NUL, as they would in the real heap.
     return offset + bytes.length + 1;
+  }
+
+  /** bn_expand's words: the number's bytes least significant first, padded with zeros to whole 8-byte words. */
+  private static int plantLittleEndian(byte[] heap, int offset, int previousEnd, java.math.BigInteger value) {
+    byte[] bigEndian = value.toByteArray();
+    int start = bigEndian[0] == 0 ? 1 : 0; // toByteArray's sign byte
+    int length = bigEndian.length - start;
+    int words = (length + 7) / 8;
+    if (offset < previousEnd || offset + words * 8 > heap.length) {
+      throw new IllegalArgumentException("a " + length + "-byte number at " + offset + " overlaps " + previousEnd);
+    }
+    java.util.Arrays.fill(heap, offset, offset + words * 8, (byte) 0);
+    for (int i = 0; i < length; i++) {
+      heap[offset + i] = bigEndian[bigEndian.length - 1 - i];
+    }
+    return offset + words * 8;
   }
 
   /** Freed chunks: runs of zeros, of small pointer-like words, and of random bytes, like a malloc arena. */

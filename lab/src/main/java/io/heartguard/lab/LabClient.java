@@ -60,7 +60,7 @@ public final class LabClient {
   private LabClient(LabMode mode, long heapSeed, String serverName, Duration timeout, OutputStream logStream) {
     this.mode = Objects.requireNonNull(mode, "mode");
     // The client's "heap" holds what a 2014 client held: earlier requests with cookies and credentials, and a key.
-    this.memory = FakeMemory.seeded(heapSeed, LabIdentity.processDefault().privateKeyPem());
+    this.memory = FakeMemory.seeded(heapSeed, LabIdentity.processDefault());
     this.serverName = serverName;
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.log = new LabLog(Objects.requireNonNull(logStream, "logStream"), false, Clock.systemUTC(), mode);

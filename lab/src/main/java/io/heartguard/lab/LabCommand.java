@@ -70,6 +70,13 @@ public final class LabCommand implements Callable<Integer> {
           + " ftp, xmpp, xmpp-server, ldap, postgres, mysql, nntp, irc or sieve.")
   StartTlsProtocol starttls;
 
+  @Option(names = "--heartbeats", paramLabel = "any|after-handshake", defaultValue = "any",
+      converter = HeartbeatStageConverter.class,
+      description = "any: answer plaintext heartbeats before the handshake ends, as 1.0.1f did (default);"
+          + " after-handshake: complete the handshake (RSA key exchange) and answer only encrypted heartbeats inside it,"
+          + " ignoring plaintext ones before it.")
+  LabHeartbeatStage heartbeats = LabHeartbeatStage.ANY;
+
   @Option(names = "--source-bytes-per-second", paramLabel = "BYTES", defaultValue = "" + HoneypotOptions.DEFAULT_SOURCE_BYTES_PER_SECOND,
       description = "Honeypot: heartbeat bytes served to one source address per second. Default: ${DEFAULT-VALUE}.")
   long sourceBytesPerSecond;
@@ -168,7 +175,7 @@ public final class LabCommand implements Callable<Integer> {
     }
     return serveUntilStopped(server::close, "lab: listening on " + LabServer.describe(server.address()) + " (mode "
         + mode.label() + (honeypot ? ", honeypot" : "") + (starttls != null ? ", STARTTLS " + starttls.label() : "")
-        + ")", err);
+        + (heartbeats == LabHeartbeatStage.AFTER_HANDSHAKE ? ", heartbeats after the handshake" : "") + ")", err);
   }
 
   /** Says where the started server listens, then serves until the JVM is stopped (Ctrl-C), closing it on the way. */
@@ -211,7 +218,7 @@ public final class LabCommand implements Callable<Integer> {
     if (cert != null) {
       options = options.withIdentity(LabIdentity.load(cert, key));
     }
-    options = options.withStartTls(starttls);
+    options = options.withStartTls(starttls).withHeartbeats(heartbeats);
     return log != null ? options.withLog(log) : options;
   }
 
@@ -231,6 +238,17 @@ public final class LabCommand implements Callable<Integer> {
     public StartTlsProtocol convert(String value) {
       try {
         return StartTlsProtocol.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  static final class HeartbeatStageConverter implements ITypeConverter<LabHeartbeatStage> {
+    @Override
+    public LabHeartbeatStage convert(String value) {
+      try {
+        return LabHeartbeatStage.parse(value.toLowerCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(e.getMessage());
       }

@@ -16,11 +16,14 @@ import io.heartguard.wire.record.RecordException;
 import io.heartguard.wire.record.RecordHeader;
 import io.heartguard.wire.record.RecordReader;
 import io.heartguard.wire.record.TlsRecord;
+import io.heartguard.wire.tls.TlsException;
+import io.heartguard.wire.tls.TlsServerSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.security.SecureRandom;
 import java.util.SplittableRandom;
 
 /**
@@ -56,6 +59,8 @@ final class LabConnection implements Runnable {
   private boolean deadlineFirst;
   /** Decided on the first heartbeat, then kept for the connection. */
   private ScannerGuess guess;
+  /** With heartbeats after the handshake only: the server half of the handshake, from ServerHelloDone on. */
+  private TlsServerSession session;
 
   LabConnection(Socket socket, String peer, LabServer.Context context, long deadlineNanos, long seed) {
     this.socket = socket;
@@ -107,7 +112,8 @@ final class LabConnection implements Runnable {
       }
       records.feed(chunk, 0, n);
       for (TlsRecord record = records.next(); record != null; record = records.next()) {
-        String end = version == null ? beforeServerHello(record) : afterServerHelloDone(record);
+        String end = version == null ? beforeServerHello(record)
+            : session != null ? inSession(record) : afterServerHelloDone(record);
         if (end != null) {
           return end;
         }
@@ -197,7 +203,79 @@ final class LabConnection implements Runnable {
     // ssl3_accept's SSL3_ST_SW_FLUSH after ServerHelloDone; the buffer stays in place until the handshake ends.
     send(bio.flush());
     version = flight.version();
+    if (context.heartbeats() == LabHeartbeatStage.AFTER_HANDSHAKE) {
+      try {
+        session = TlsServerSession.afterServerHelloDone(version, flight.cipherSuite(), context.identity().privateKey(),
+            hello.version(), hello.random(), serverRandomOf(flight), message.toByteArray(), flight.records(),
+            new SecureRandom());
+      } catch (TlsException e) {
+        return fatal(version, Alert.HANDSHAKE_FAILURE, e.getMessage());
+      }
+    }
     return null;
+  }
+
+  /** The random of the ServerHello the flight opens with (RFC 5246 section 7.4.1.3: after the 2-byte version). */
+  private static Bytes serverRandomOf(ServerHelloFlight.Flight flight) {
+    byte[] first = flight.records().getFirst();
+    return Bytes.of(first, RecordHeader.LENGTH + HandshakeMessage.HEADER_LENGTH + 2, 32);
+  }
+
+  /**
+   * With heartbeats after the handshake only: the handshake goes on to Finished (RSA key exchange), plaintext
+   * heartbeats before it are ignored, and once it is complete every record is opened, and heartbeats answered
+   * protected, written at once (OpenSSL frees the 4 KB handshake buffer once the handshake is over).
+   */
+  private String inSession(TlsRecord record) throws IOException, HandshakeException {
+    try {
+      if (!session.established()) {
+        switch (record.type()) {
+          case HEARTBEAT -> {
+            return null; // ignored: heartbeats count only inside the session
+          }
+          case HANDSHAKE, CHANGE_CIPHER_SPEC -> {
+            send(session.receive(record));
+            return null;
+          }
+          default -> {
+            return afterServerHelloDone(record);
+          }
+        }
+      }
+      byte[] plaintext = session.open(record).toByteArray();
+      switch (record.type()) {
+        case HEARTBEAT -> {
+          HeartbeatResponder.Reply reply = responder.respond(plaintext);
+          int sent = 0;
+          if (reply.answered()) {
+            byte[] message = reply.message();
+            for (int offset = 0; offset < message.length; offset += RecordHeader.MAX_PLAINTEXT) {
+              int n = Math.min(RecordHeader.MAX_PLAINTEXT, message.length - offset);
+              sent += send(session.seal(ContentType.HEARTBEAT, java.util.Arrays.copyOfRange(message, offset, offset + n)));
+            }
+          }
+          context.log().heartbeat(peer, reply, sent);
+          return null;
+        }
+        case APPLICATION_DATA -> {
+          return null; // read and dropped: the lab serves no content
+        }
+        case ALERT -> {
+          return "peer sent alert " + Alert.parse(Bytes.of(plaintext)) + " inside the session";
+        }
+        default -> {
+          return "peer sent a " + record.type() + " record inside the session; renegotiation is not supported";
+        }
+      }
+    } catch (TlsException | AlertException e) {
+      if (session.established()) {
+        // Inside the session the alert is protected like any record (RFC 5246 section 7.2).
+        Alert alert = new Alert(Alert.FATAL, Alert.BAD_RECORD_MAC);
+        send(session.seal(ContentType.ALERT, alert.toBytes().toByteArray()));
+        return "inside the session: " + e.getMessage() + " (sent " + alert + ")";
+      }
+      return fatal(version, Alert.HANDSHAKE_FAILURE, "full handshake: " + e.getMessage());
+    }
   }
 
   /** ssl3_get_client_key_exchange waiting, while ssl3_read_bytes answers heartbeats on the side. */

@@ -27,7 +27,7 @@ public final class LabHeartbeats implements AutoCloseable {
   public static LabHeartbeats open(LabMode mode, long heapSeed, LabIdentity identity, RandomGenerator paddingSource,
       OutputStream logOut, boolean closeLog) {
     Objects.requireNonNull(identity, "identity");
-    FakeMemory memory = FakeMemory.seeded(heapSeed, identity.privateKeyPem());
+    FakeMemory memory = FakeMemory.seeded(heapSeed, identity);
     return new LabHeartbeats(new HeartbeatResponder(mode, memory, paddingSource),
         new LabLog(logOut, closeLog, Clock.systemUTC(), mode));
   }

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param maxConnections connections served at once; more are closed on accept
  * @param heapSeed decides the fake heap's garbage and planted secrets
  * @param startTls the plaintext greeting and STARTTLS dialog spoken before TLS on every connection; null for plain TLS
+ * @param heartbeats when heartbeats are answered: at any time (the handshake then stops after ServerHelloDone, as
+ *     always), or only inside a completed handshake, plaintext ones before it being ignored
  */
 public record LabOptions(
     LabMode mode,
@@ -33,7 +35,8 @@ public record LabOptions(
     Duration connectionDeadline,
     int maxConnections,
     long heapSeed,
-    StartTlsProtocol startTls) {
+    StartTlsProtocol startTls,
+    LabHeartbeatStage heartbeats) {
 
   public static final int DEFAULT_PORT = 8443;
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
@@ -44,6 +47,7 @@ public record LabOptions(
 
   public LabOptions {
     Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(heartbeats, "heartbeats");
     Objects.requireNonNull(listen, "listen");
     Objects.requireNonNull(readTimeout, "readTimeout");
     Objects.requireNonNull(connectionDeadline, "connectionDeadline");
@@ -73,39 +77,40 @@ public record LabOptions(
 
   public static LabOptions of(LabMode mode) {
     return new LabOptions(mode, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, 0, null,
-        System.out, DEFAULT_READ_TIMEOUT, DEFAULT_CONNECTION_DEADLINE, DEFAULT_MAX_CONNECTIONS, DEFAULT_HEAP_SEED, null);
+        System.out, DEFAULT_READ_TIMEOUT, DEFAULT_CONNECTION_DEADLINE, DEFAULT_MAX_CONNECTIONS, DEFAULT_HEAP_SEED, null,
+        LabHeartbeatStage.ANY);
   }
 
   public LabOptions withMode(LabMode newMode) {
     return new LabOptions(newMode, listen, identity, chainPaddingCerts, logFile, logStream, readTimeout,
-        connectionDeadline, maxConnections, heapSeed, startTls);
+        connectionDeadline, maxConnections, heapSeed, startTls, heartbeats);
   }
 
   public LabOptions withListen(InetSocketAddress newListen) {
     return new LabOptions(mode, newListen, identity, chainPaddingCerts, logFile, logStream, readTimeout,
-        connectionDeadline, maxConnections, heapSeed, startTls);
+        connectionDeadline, maxConnections, heapSeed, startTls, heartbeats);
   }
 
   public LabOptions withIdentity(LabIdentity newIdentity) {
     return new LabOptions(mode, listen, newIdentity, chainPaddingCerts, logFile, logStream, readTimeout,
-        connectionDeadline, maxConnections, heapSeed, startTls);
+        connectionDeadline, maxConnections, heapSeed, startTls, heartbeats);
   }
 
   public LabOptions withChainPaddingCerts(int count) {
     return new LabOptions(mode, listen, identity, count, logFile, logStream, readTimeout,
-        connectionDeadline, maxConnections, heapSeed, startTls);
+        connectionDeadline, maxConnections, heapSeed, startTls, heartbeats);
   }
 
   /** Appends JSON lines to {@code file}, creating it if needed. */
   public LabOptions withLog(Path file) {
     return new LabOptions(mode, listen, identity, chainPaddingCerts, Objects.requireNonNull(file, "file"), logStream,
-        readTimeout, connectionDeadline, maxConnections, heapSeed, startTls);
+        readTimeout, connectionDeadline, maxConnections, heapSeed, startTls, heartbeats);
   }
 
   /** Writes JSON lines to {@code stream}, which stays open after the server closes. */
   public LabOptions withLog(OutputStream stream) {
     return new LabOptions(mode, listen, identity, chainPaddingCerts, null, Objects.requireNonNull(stream, "stream"),
-        readTimeout, connectionDeadline, maxConnections, heapSeed, startTls);
+        readTimeout, connectionDeadline, maxConnections, heapSeed, startTls, heartbeats);
   }
 
   /** Drops the JSON lines. */
@@ -115,31 +120,36 @@ public record LabOptions(
 
   public LabOptions withReadTimeout(Duration timeout) {
     return new LabOptions(mode, listen, identity, chainPaddingCerts, logFile, logStream, timeout,
-        connectionDeadline, maxConnections, heapSeed, startTls);
+        connectionDeadline, maxConnections, heapSeed, startTls, heartbeats);
   }
 
   public LabOptions withConnectionDeadline(Duration deadline) {
     return new LabOptions(mode, listen, identity, chainPaddingCerts, logFile, logStream, readTimeout,
-        deadline, maxConnections, heapSeed, startTls);
+        deadline, maxConnections, heapSeed, startTls, heartbeats);
   }
 
   public LabOptions withMaxConnections(int count) {
     return new LabOptions(mode, listen, identity, chainPaddingCerts, logFile, logStream, readTimeout,
-        connectionDeadline, count, heapSeed, startTls);
+        connectionDeadline, count, heapSeed, startTls, heartbeats);
   }
 
   public LabOptions withHeapSeed(long seed) {
     return new LabOptions(mode, listen, identity, chainPaddingCerts, logFile, logStream, readTimeout,
-        connectionDeadline, maxConnections, seed, startTls);
+        connectionDeadline, maxConnections, seed, startTls, heartbeats);
   }
 
   /** Speaks {@code protocol}'s plaintext greeting and STARTTLS dialog before TLS; null for plain TLS. */
   public LabOptions withStartTls(StartTlsProtocol protocol) {
     return new LabOptions(mode, listen, identity, chainPaddingCerts, logFile, logStream, readTimeout,
-        connectionDeadline, maxConnections, heapSeed, protocol);
+        connectionDeadline, maxConnections, heapSeed, protocol, heartbeats);
   }
 
   /** By the protocol's name: smtp, lmtp, imap, pop3, ftp, xmpp, xmpp-server, ldap, postgres, mysql, nntp, irc, sieve. */
+  public LabOptions withHeartbeats(LabHeartbeatStage stage) {
+    return new LabOptions(mode, listen, identity, chainPaddingCerts, logFile, logStream, readTimeout,
+        connectionDeadline, maxConnections, heapSeed, startTls, stage);
+  }
+
   public LabOptions withStartTls(String protocol) {
     return withStartTls(StartTlsProtocol.parse(protocol));
   }

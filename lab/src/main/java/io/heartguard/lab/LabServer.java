@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class LabServer implements AutoCloseable {
   /** What every connection shares: immutable, except the log, which serialises its lines. */
   record Context(LabMode mode, LabIdentity identity, FakeMemory memory, LabLog log, Duration readTimeout,
-      Duration connectionDeadline, AtomicBoolean closing, Honeypot honeypot, StartTlsProtocol startTls) {}
+      Duration connectionDeadline, AtomicBoolean closing, Honeypot honeypot, StartTlsProtocol startTls,
+      LabHeartbeatStage heartbeats) {}
 
   private final ServerSocket serverSocket;
   private final Context context;
@@ -75,7 +76,7 @@ public final class LabServer implements AutoCloseable {
     }
     LabIdentity identity = (options.identity() != null ? options.identity() : LabIdentity.processDefault())
         .withPaddingCerts(options.chainPaddingCerts());
-    FakeMemory memory = FakeMemory.seeded(options.heapSeed(), identity.privateKeyPem());
+    FakeMemory memory = FakeMemory.seeded(options.heapSeed(), identity);
     ServerSocket serverSocket = new ServerSocket();
     LabLog log = null;
     try {
@@ -91,7 +92,8 @@ public final class LabServer implements AutoCloseable {
     }
     Context context = new Context(options.mode(), identity, memory, log, options.readTimeout(),
         options.connectionDeadline(), new AtomicBoolean(),
-        honeypot == null ? null : new Honeypot(honeypot, memory, System::currentTimeMillis), options.startTls());
+        honeypot == null ? null : new Honeypot(honeypot, memory, System::currentTimeMillis), options.startTls(),
+        options.heartbeats());
     LabServer server = new LabServer(serverSocket, context, options.maxConnections(), options.heapSeed());
     server.acceptor.start();
     return server;

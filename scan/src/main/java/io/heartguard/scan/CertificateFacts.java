@@ -2,6 +2,7 @@ package io.heartguard.scan;
 
 import io.heartguard.wire.Bytes;
 import java.io.ByteArrayInputStream;
+import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -12,9 +13,10 @@ import javax.security.auth.x500.X500Principal;
 
 /**
  * What the server's own certificate says about its age. A certificate issued before the disclosure and still served
- * may carry a private key that leaked while the server was vulnerable.
+ * may carry a private key that leaked while the server was vulnerable; its public key is what {@code --recover-key}
+ * looks for a factor of.
  */
-public record CertificateFacts(String subject, String issuer, Instant notBefore, Instant notAfter) {
+public record CertificateFacts(String subject, String issuer, Instant notBefore, Instant notAfter, PublicKey publicKey) {
   /** Heartbleed was disclosed on 2014-04-07; certificates issued on or before that day predate every fix. */
   public static final Instant DISCLOSURE = LocalDate.of(2014, 4, 8).atStartOfDay(ZoneOffset.UTC).toInstant();
 
@@ -35,6 +37,6 @@ public record CertificateFacts(String subject, String issuer, Instant notBefore,
     X509Certificate cert = (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der.toByteArray()));
     return new CertificateFacts(cert.getSubjectX500Principal().getName(X500Principal.RFC2253),
         cert.getIssuerX500Principal().getName(X500Principal.RFC2253),
-        cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant());
+        cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant(), cert.getPublicKey());
   }
 }

@@ -10,6 +10,8 @@ import io.heartguard.wire.heartbeat.HeartbeatProbe;
 import io.heartguard.wire.record.ContentType;
 import io.heartguard.wire.record.ProtocolVersion;
 import io.heartguard.wire.record.TlsRecord;
+import io.heartguard.wire.tls.TlsException;
+import io.heartguard.wire.tls.TlsSession;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -73,17 +75,26 @@ public final class HeartbeatOracle {
 
   /** The probe record followed by the control record, to be written in one go. */
   public byte[] requests() {
+    List<byte[]> messages = requestMessages(false);
+    byte[] probeRecord = new TlsRecord(ContentType.HEARTBEAT, version, Bytes.of(messages.get(0))).toByteArray();
+    byte[] controlRecord = new TlsRecord(ContentType.HEARTBEAT, version, Bytes.of(messages.get(1))).toByteArray();
+    byte[] both = Arrays.copyOf(probeRecord, probeRecord.length + controlRecord.length);
+    System.arraycopy(controlRecord, 0, both, probeRecord.length, controlRecord.length);
+    return both;
+  }
+
+  /**
+   * The probe's and the control's heartbeat messages, unframed, for a caller that protects each in its own record
+   * after the handshake ({@code encrypted} says so in the evidence).
+   */
+  public List<byte[]> requestMessages(boolean encrypted) {
     HeartbeatMessage probe = new HeartbeatMessage(HeartbeatMessageType.REQUEST, probePayload, probePadding);
     byte[] malformed = HeartbeatProbe.withDeclaredPayloadLength(probe, declaredProbeLength());
     byte[] control = HeartbeatMessage.request(controlPayload).toByteArray();
-    byte[] probeRecord = new TlsRecord(ContentType.HEARTBEAT, version, Bytes.of(malformed)).toByteArray();
-    byte[] controlRecord = new TlsRecord(ContentType.HEARTBEAT, version, Bytes.of(control)).toByteArray();
-    byte[] both = Arrays.copyOf(probeRecord, probeRecord.length + controlRecord.length);
-    System.arraycopy(controlRecord, 0, both, probeRecord.length, controlRecord.length);
-    evidence.add("sent a heartbeat request in a " + malformed.length + "-byte record declaring payload_length "
-        + declaredProbeLength() + " (" + OVERREAD_BYTES + " bytes past the record), then a well-formed one with a "
-        + CONTROL_PAYLOAD_BYTES + "-byte payload");
-    return both;
+    evidence.add((encrypted ? "after the handshake, encrypted, sent" : "sent") + " a heartbeat request in a "
+        + malformed.length + "-byte record declaring payload_length " + declaredProbeLength() + " (" + OVERREAD_BYTES
+        + " bytes past the record), then a well-formed one with a " + CONTROL_PAYLOAD_BYTES + "-byte payload");
+    return List.of(malformed, control);
   }
 
   /** payload_length of the probe: our payload and padding, then bytes that only the server's memory can supply. */
@@ -93,11 +104,24 @@ public final class HeartbeatOracle {
 
   /** Reads answers until one decides; a connection failure becomes INCONCLUSIVE with its reason. */
   ProbeOutcome read(TlsConnection connection) {
+    return read(connection, null);
+  }
+
+  /**
+   * Reads answers inside {@code session}, opening each protected record before judging it (null: plaintext
+   * records, before the handshake).
+   */
+  ProbeOutcome read(TlsConnection connection, TlsSession session) {
     int skipped = 0;
     while (true) {
       TlsRecord record;
       try {
         record = connection.readRecord();
+        if (session != null) {
+          record = new TlsRecord(record.type(), record.version(), session.open(record));
+        }
+      } catch (TlsException e) {
+        return inconclusive("after the heartbeat requests, a protected record that does not open: " + e.getMessage());
       } catch (ScanFailure f) {
         return inconclusive(switch (f.kind()) {
           case TIMEOUT -> "no answer to either heartbeat request before the deadline (" + f.getMessage() + ")";

@@ -3,17 +3,25 @@ package io.heartguard.scan;
 import io.heartguard.scan.starttls.StartTls;
 import io.heartguard.scan.starttls.StartTlsException;
 import io.heartguard.wire.Bytes;
+import io.heartguard.wire.alert.Alert;
+import io.heartguard.wire.alert.AlertException;
+import io.heartguard.wire.handshake.CertificateMessage;
 import io.heartguard.wire.handshake.CipherSuite;
 import io.heartguard.wire.handshake.ClientHello;
 import io.heartguard.wire.handshake.ClientHellos;
+import io.heartguard.wire.handshake.ServerHello;
 import io.heartguard.wire.heartbeat.HeartbeatMode;
 import io.heartguard.wire.record.ContentType;
 import io.heartguard.wire.record.ProtocolVersion;
 import io.heartguard.wire.record.TlsRecord;
+import io.heartguard.wire.tls.TlsException;
+import io.heartguard.wire.tls.TlsSession;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +29,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 /**
- * Checks one TLS server for Heartbleed without completing a handshake, the way the 2014 exploits did.
+ * Checks one TLS server for Heartbleed without completing a handshake, the way the 2014 exploits did, or, with
+ * {@link ScanOptions#afterHandshake()}, inside a completed one, encrypted (step 2 and 3 then run in the session).
  *
  * <ol>
  *   <li>Resolve the host once; with STARTTLS, run the protocol's dialog on each connection before its ClientHello
@@ -79,6 +88,9 @@ public final class HeartbleedCheck implements Scanner {
             return result.fail(startTlsFailure(e.kind()), e.getMessage());
           }
           connection.startTls();
+        }
+        if (options.afterHandshake()) {
+          return probeAfterHandshake(connection, version, target, random, result);
         }
         sendHello(connection, version, target, random);
         ServerFlight flight = ServerFlight.read(connection, version);
@@ -139,6 +151,63 @@ public final class HeartbleedCheck implements Scanner {
         : result.decide(outcome.verdict(), outcome.reason());
   }
 
+  /**
+   * The oracle inside a completed handshake ({@link TlsSession}): both heartbeats protected like application data,
+   * as attackers sent them once IDSs read plaintext heartbeats. No 4 KB write buffer stands in the way after the
+   * handshake, and a server that ignores heartbeats before it is reached all the same.
+   */
+  private static ScanResult probeAfterHandshake(TlsConnection connection, ProtocolVersion version, Target target,
+      RandomGenerator random, Builder result) throws ScanFailure {
+    if (version.equals(ProtocolVersion.SSL3_0)) {
+      throw new ScanFailure(ScanFailure.Kind.PROTOCOL, "a full handshake is TLS 1.0 to 1.2; SSLv3 is not offered")
+          .beforeServerHello();
+    }
+    TlsSession session = new TlsSession(version, TlsSession.allSuites(), target.serverName(), new SecureRandom());
+    try {
+      connection.write(session.clientHello());
+    } catch (ScanFailure f) {
+      throw f.beforeServerHello();
+    }
+    try {
+      while (!session.established()) {
+        TlsRecord record = connection.readRecord();
+        if (record.type() == ContentType.ALERT && session.serverHello() == null) {
+          Alert alert = Alert.parse(record.fragment());
+          throw ScanFailure.alert(alert, "in answer to the ClientHello").beforeServerHello();
+        }
+        byte[] answer = session.receive(record);
+        if (answer.length > 0) {
+          connection.write(answer);
+        }
+      }
+    } catch (ScanFailure f) {
+      throw session.serverHello() == null ? f.beforeServerHello() : f;
+    } catch (TlsException | AlertException e) {
+      throw new ScanFailure(ScanFailure.Kind.PROTOCOL, "full handshake failed: " + e.getMessage());
+    }
+    result.learn(session.serverHello(), session.certificate());
+    String suite = session.suite().ianaName();
+    HeartbeatMode mode = session.serverHello().heartbeatMode();
+    if (mode == null) {
+      result.evidence.add("handshake completed, " + session.version() + " " + suite + ", without the heartbeat extension");
+      return result.decide(Verdict.NOT_VULNERABLE, "no heartbeat extension negotiated");
+    }
+    result.evidence.add("handshake completed, " + session.version() + " " + suite + ", with heartbeat "
+        + ScanResult.modeName(mode) + "; Finished verified both ways");
+    HeartbeatOracle oracle = new HeartbeatOracle(session.version(), random);
+    ByteArrayOutputStream both = new ByteArrayOutputStream();
+    for (byte[] message : oracle.requestMessages(true)) {
+      both.writeBytes(session.seal(ContentType.HEARTBEAT, message));
+    }
+    connection.write(both.toByteArray());
+    HeartbeatOracle.ProbeOutcome outcome = oracle.read(connection, session);
+    result.evidence.addAll(outcome.evidence());
+    result.bytesLeaked = outcome.bytesLeaked();
+    return outcome.verdict() == Verdict.INCONCLUSIVE
+        ? result.fail(oracleFailure(outcome.reason()), outcome.reason())
+        : result.decide(outcome.verdict(), outcome.reason() + ", after the handshake, encrypted");
+  }
+
   private static Failure startTlsFailure(StartTlsException.Kind kind) {
     return switch (kind) {
       case REFUSED, UNEXPECTED -> Failure.STARTTLS;
@@ -192,15 +261,19 @@ public final class HeartbleedCheck implements Scanner {
     }
 
     void learn(ServerFlight flight) {
-      tlsVersion = flight.hello().version();
-      cipher = CipherSuite.nameOf(flight.hello().cipherSuite());
-      heartbeat = flight.hello().heartbeatMode();
-      if (flight.certificate() == null || flight.certificate().certificates().isEmpty()) {
+      learn(flight.hello(), flight.certificate());
+    }
+
+    void learn(ServerHello hello, CertificateMessage certificateMessage) {
+      tlsVersion = hello.version();
+      cipher = CipherSuite.nameOf(hello.cipherSuite());
+      heartbeat = hello.heartbeatMode();
+      if (certificateMessage == null || certificateMessage.certificates().isEmpty()) {
         evidence.add("no certificate in the server's flight");
         return;
       }
       try {
-        certificate = CertificateFacts.parse(flight.certificate().certificates().getFirst());
+        certificate = CertificateFacts.parse(certificateMessage.certificates().getFirst());
       } catch (CertificateException e) {
         evidence.add("the server's certificate does not parse: " + e.getMessage());
         return;

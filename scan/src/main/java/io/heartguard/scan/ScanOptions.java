@@ -15,9 +15,10 @@ import java.util.Optional;
  * @param dump where leaked memory goes when the check is allowed to read it (authorized testing only), or null
  * @param dumpRequests how many full-size requests a dump sends
  * @param starttls whether TLS starts at once or after a STARTTLS dialog, and which
+ * @param afterHandshake whether the oracle runs inside a completed handshake, encrypted, instead of before it
  */
 public record ScanOptions(Duration timeout, Duration connectTimeout, List<ProtocolVersion> versions, LeakDump dump,
-    int dumpRequests, StartTlsMode starttls) {
+    int dumpRequests, StartTlsMode starttls, boolean afterHandshake) {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
   /** Newest first: the versions Heartbleed can be reached through over TCP. */
@@ -41,6 +42,12 @@ public record ScanOptions(Duration timeout, Duration connectTimeout, List<Protoc
     }
   }
 
+  /** Heartbeats before the handshake completes, as the 2014 exploits sent them. */
+  public ScanOptions(Duration timeout, Duration connectTimeout, List<ProtocolVersion> versions, LeakDump dump,
+      int dumpRequests, StartTlsMode starttls) {
+    this(timeout, connectTimeout, versions, dump, dumpRequests, starttls, false);
+  }
+
   /** Plain TLS, as before STARTTLS existed. */
   public ScanOptions(Duration timeout, Duration connectTimeout, List<ProtocolVersion> versions, LeakDump dump,
       int dumpRequests) {
@@ -53,23 +60,28 @@ public record ScanOptions(Duration timeout, Duration connectTimeout, List<Protoc
 
   public ScanOptions withTimeout(Duration newTimeout) {
     return new ScanOptions(newTimeout, connectTimeout.compareTo(newTimeout) > 0 ? newTimeout : connectTimeout,
-        versions, dump, dumpRequests, starttls);
+        versions, dump, dumpRequests, starttls, afterHandshake);
   }
 
   public ScanOptions withConnectTimeout(Duration newConnectTimeout) {
-    return new ScanOptions(timeout, newConnectTimeout, versions, dump, dumpRequests, starttls);
+    return new ScanOptions(timeout, newConnectTimeout, versions, dump, dumpRequests, starttls, afterHandshake);
   }
 
   public ScanOptions withVersions(List<ProtocolVersion> newVersions) {
-    return new ScanOptions(timeout, connectTimeout, newVersions, dump, dumpRequests, starttls);
+    return new ScanOptions(timeout, connectTimeout, newVersions, dump, dumpRequests, starttls, afterHandshake);
   }
 
   public ScanOptions withDump(LeakDump newDump, int requests) {
-    return new ScanOptions(timeout, connectTimeout, versions, newDump, requests, starttls);
+    return new ScanOptions(timeout, connectTimeout, versions, newDump, requests, starttls, afterHandshake);
   }
 
   public ScanOptions withStartTls(StartTlsMode mode) {
-    return new ScanOptions(timeout, connectTimeout, versions, dump, dumpRequests, mode);
+    return new ScanOptions(timeout, connectTimeout, versions, dump, dumpRequests, mode, afterHandshake);
+  }
+
+  /** The oracle after a full handshake, its heartbeats encrypted (TLS 1.0 to 1.2 only). */
+  public ScanOptions withAfterHandshake(boolean encrypted) {
+    return new ScanOptions(timeout, connectTimeout, versions, dump, dumpRequests, starttls, encrypted);
   }
 
   public Optional<LeakDump> leakDump() {

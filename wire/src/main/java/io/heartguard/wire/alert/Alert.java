@@ -13,6 +13,7 @@ public record Alert(int level, int description) {
 
   public static final int CLOSE_NOTIFY = 0;
   public static final int UNEXPECTED_MESSAGE = 10;
+  public static final int BAD_RECORD_MAC = 20;
   public static final int HANDSHAKE_FAILURE = 40;
   public static final int ILLEGAL_PARAMETER = 47;
   public static final int DECODE_ERROR = 50;

@@ -81,7 +81,7 @@ public final class ClientHellos {
    * The host_name to send for {@code serverName}, or null when none may be sent. RFC 6066 section 3: a fully
    * qualified DNS name in ASCII (an IDN as its A-label), without a trailing dot, and never a literal address.
    */
-  static String sniHostName(String serverName) {
+  public static String sniHostName(String serverName) {
     if (serverName == null) {
       return null;
     }

@@ -1,4 +1,4 @@
-package io.heartguard.guard;
+package io.heartguard.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
