@@ -135,7 +135,7 @@ public final class HeartbleedCheck implements Scanner {
       }
     }
     return outcome.verdict() == Verdict.INCONCLUSIVE
-        ? result.fail(oracleFailure(outcome.reason()), outcome.reason())
+        ? result.fail(outcome.failure(), outcome.reason())
         : result.decide(outcome.verdict(), outcome.reason());
   }
 
@@ -145,29 +145,6 @@ public final class HeartbleedCheck implements Scanner {
       case LIMIT -> Failure.LIMIT;
       case TRANSPORT -> Failure.RESET; // closed, reset or timed out in the dialog: worth another try
     };
-  }
-
-  /**
-   * The kind of an INCONCLUSIVE oracle outcome. The oracle reports only a reason, so its fixed openings are read here
-   * (FailureKindTest pins each against a misbehaving server); anything else is an answer that proves neither verdict.
-   */
-  static Failure oracleFailure(String reason) {
-    if (reason.startsWith("no answer to either heartbeat request before the deadline")) {
-      return Failure.TIMEOUT;
-    }
-    if (reason.startsWith("the server closed the connection after the heartbeat requests")) {
-      return Failure.CLOSED;
-    }
-    if (reason.startsWith("the server answered the heartbeat requests with alert")) {
-      return Failure.ALERT;
-    }
-    if (reason.startsWith("after the heartbeat requests: connection broke")) {
-      return Failure.RESET;
-    }
-    if (reason.startsWith("after the heartbeat requests: server sent more than")) {
-      return Failure.LIMIT;
-    }
-    return Failure.PROTOCOL;
   }
 
   /** The facts gathered so far; each step adds what it learns. */

@@ -89,7 +89,7 @@ final class LeakDumper {
         return record.fragment().toByteArray();
       }
     }
-    throw new ScanFailure(ScanFailure.Kind.LIMIT, "no answer among " + HeartbeatOracle.MAX_SKIPPED_RECORDS + " records");
+    throw new ScanFailure(Failure.LIMIT, "no answer among " + HeartbeatOracle.MAX_SKIPPED_RECORDS + " records");
   }
 
   private static boolean isAnswerTo(Bytes fragment, byte[] marker) {

@@ -2,6 +2,7 @@ package io.heartguard.scan.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heartguard.scan.Failure;
 import io.heartguard.scan.ScanResult;
 import io.heartguard.scan.Target;
 import io.heartguard.scan.Verdict;
@@ -42,7 +43,7 @@ class CsvReportTest {
     CsvReport report = new CsvReport(out);
     Target target = Target.parse("127.0.0.1:8443");
     report.accept(new ScanResult(target, "127.0.0.1", null, null, null, Verdict.INCONCLUSIVE,
-        "server said \"no\", then closed", List.of(), 0, null, null, List.of(), 12));
+        "server said \"no\", then closed", List.of(), 0, null, null, List.of(), 12, ScanResult.PLAIN_TLS, Failure.CLOSED));
 
     assertThat(out.toString()).isEqualTo(CsvReport.HEADER + "\r\n"
         // target, host, port, address, protocol, 3 empty (tls, cipher, heartbeat), verdict, quoted reason,

@@ -50,7 +50,8 @@ class JobResumeTest {
     public ScanResult check(io.heartguard.scan.Target t, ScanOptions o) {
       assertThat(checked.add(t.address().getHostAddress() + ":" + t.port())).as("checked twice").isTrue();
       return new ScanResult(t, t.address().getHostAddress(), null, null, null, Verdict.NOT_VULNERABLE,
-          "no heartbeat extension negotiated", List.of(), 0, null, null, List.of(), 1);
+          "no heartbeat extension negotiated", List.of(), 0, null, null, List.of(), 1, ScanResult.PLAIN_TLS,
+          io.heartguard.scan.Failure.NONE);
     }
   }
 
