@@ -1,4 +1,4 @@
-package io.heartguard.scan.engine;
+package io.heartguard.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,9 +6,8 @@ import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
 import io.heartguard.scan.Scanner;
 import io.heartguard.scan.Verdict;
-import io.heartguard.store.Job;
-import io.heartguard.store.ResultStore;
-import io.heartguard.store.ResumePoint;
+import io.heartguard.scan.engine.ResultSink;
+import io.heartguard.scan.engine.ScanEngine;
 import io.heartguard.targets.PortList;
 import io.heartguard.targets.TargetSpace;
 import java.io.IOException;
