@@ -9,7 +9,7 @@ import io.heartguard.store.ResultWriter;
 import io.heartguard.store.ResumePoint;
 import io.heartguard.store.StoredCertificate;
 import io.heartguard.store.StoredResult;
-import io.heartguard.store.Verdict;
+import io.heartguard.scan.Verdict;
 import java.time.Instant;
 
 public class StoreWriteBench {
