@@ -2,6 +2,7 @@ package io.heartguard.scan;
 
 import io.heartguard.scan.starttls.StartTls;
 import io.heartguard.scan.starttls.StartTlsException;
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.handshake.CipherSuite;
 import io.heartguard.wire.handshake.ClientHello;
@@ -40,7 +41,7 @@ public final class HeartbleedCheck implements Scanner {
   static final long READ_LIMIT = ServerFlight.MAX_FLIGHT_BYTES + 256 * 1024;
 
   @Override
-  public ScanResult check(Target target, ScanOptions options) {
+  public ScanResult check(ScanTarget target, ScanOptions options) {
     long start = System.nanoTime();
     Deadline deadline = Deadline.after(options.timeout());
     StartTls starttls = options.starttls().forPort(target.port()).orElse(null);
@@ -52,7 +53,7 @@ public final class HeartbleedCheck implements Scanner {
     }
   }
 
-  private ScanResult run(Target target, ScanOptions options, StartTls starttls, Deadline deadline, Builder result) {
+  private ScanResult run(ScanTarget target, ScanOptions options, StartTls starttls, Deadline deadline, Builder result) {
     InetAddress address = target.address(); // resolved by the target space: connect there, SNI stays the name
     if (address == null) {
       try {
@@ -98,7 +99,7 @@ public final class HeartbleedCheck implements Scanner {
     throw new IllegalStateException("unreachable: the last version always finishes");
   }
 
-  private static void sendHello(TlsConnection connection, ProtocolVersion version, Target target, RandomGenerator random)
+  private static void sendHello(TlsConnection connection, ProtocolVersion version, ScanTarget target, RandomGenerator random)
       throws ScanFailure {
     ClientHello hello = ClientHellos.like2014(version, target.serverName(), random);
     // Servers of 2014 choked on a record version above TLS 1.0 in the first flight; clients sent 3.1 there.
@@ -111,7 +112,7 @@ public final class HeartbleedCheck implements Scanner {
   }
 
   /** Steps 2 and 3: decide from the ServerHello, or run the oracle (and the dump) on the connection. */
-  private static ScanResult probe(TlsConnection connection, ServerFlight flight, Target target, ScanOptions options,
+  private static ScanResult probe(TlsConnection connection, ServerFlight flight, ScanTarget target, ScanOptions options,
       RandomGenerator random, Builder result) throws ScanFailure {
     ProtocolVersion version = flight.hello().version();
     HeartbeatMode mode = flight.hello().heartbeatMode();
@@ -149,7 +150,7 @@ public final class HeartbleedCheck implements Scanner {
 
   /** The facts gathered so far; each step adds what it learns. */
   private static final class Builder {
-    private final Target target;
+    private final ScanTarget target;
     private final long startNanos;
     private final String protocol;
     private final List<String> evidence = new ArrayList<>();
@@ -162,7 +163,7 @@ public final class HeartbleedCheck implements Scanner {
     private CertificateFacts certificate;
     private DumpSummary dump;
 
-    Builder(Target target, long startNanos, String protocol) {
+    Builder(ScanTarget target, long startNanos, String protocol) {
       this.target = target;
       this.startNanos = startNanos;
       this.protocol = protocol;

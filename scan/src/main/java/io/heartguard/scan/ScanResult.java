@@ -1,5 +1,6 @@
 package io.heartguard.scan;
 
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.wire.heartbeat.HeartbeatMode;
 import io.heartguard.wire.record.ProtocolVersion;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.List;
  * @param failure why there is no verdict: {@link Failure#NONE} exactly when the verdict is VULNERABLE or NOT_VULNERABLE
  */
 public record ScanResult(
-    Target target,
+    ScanTarget target,
     String address,
     ProtocolVersion tlsVersion,
     String cipher,

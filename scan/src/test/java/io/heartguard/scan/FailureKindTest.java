@@ -3,6 +3,7 @@ package io.heartguard.scan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.heartguard.targets.ScanTarget;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -28,7 +29,7 @@ class FailureKindTest {
 
   private ScanResult scan(ServerPolicy policy) throws Exception {
     try (FakeServer server = FakeServer.start(policy)) {
-      return check.check(Target.parse(server.target()), OPTIONS);
+      return check.check(ScanTarget.parse(server.target()), OPTIONS);
     }
   }
 
@@ -76,7 +77,7 @@ class FailureKindTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort(); // closed again at once: nothing listens there now
     }
-    ScanResult result = check.check(Target.parse("127.0.0.1:" + port), OPTIONS);
+    ScanResult result = check.check(ScanTarget.parse("127.0.0.1:" + port), OPTIONS);
 
     assertThat(result.reason()).isEqualTo("connect failed: Connection refused");
     assertThat(result.failure()).isEqualTo(Failure.REFUSED);
@@ -120,7 +121,7 @@ class FailureKindTest {
 
   @Test
   void aVerdictWithAFailureOrAnInconclusiveWithoutOneIsRefused() {
-    Target target = new Target("192.0.2.1:443", "192.0.2.1", 443, null);
+    ScanTarget target = new ScanTarget("192.0.2.1:443", "192.0.2.1", 443);
 
     assertThatThrownBy(() -> withKind(target, Verdict.NOT_VULNERABLE, Failure.TIMEOUT))
         .isInstanceOf(IllegalArgumentException.class)
@@ -130,7 +131,7 @@ class FailureKindTest {
         .hasMessage("a INCONCLUSIVE result has failure kind NONE, expected one other than NONE");
   }
 
-  private static ScanResult withKind(Target target, Verdict verdict, Failure failure) {
+  private static ScanResult withKind(ScanTarget target, Verdict verdict, Failure failure) {
     return new ScanResult(target, null, null, null, null, verdict, "fake", List.of(), 0, null, null, List.of(), 0,
         ScanResult.PLAIN_TLS, failure);
   }

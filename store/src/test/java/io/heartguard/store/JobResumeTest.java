@@ -9,6 +9,7 @@ import io.heartguard.scan.Verdict;
 import io.heartguard.scan.engine.ResultSink;
 import io.heartguard.scan.engine.ScanEngine;
 import io.heartguard.targets.PortList;
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.targets.TargetSpace;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -46,7 +47,7 @@ class JobResumeTest {
     final Set<String> checked = ConcurrentHashMap.newKeySet();
 
     @Override
-    public ScanResult check(io.heartguard.scan.Target t, ScanOptions o) {
+    public ScanResult check(io.heartguard.targets.ScanTarget t, ScanOptions o) {
       assertThat(checked.add(t.address().getHostAddress() + ":" + t.port())).as("checked twice").isTrue();
       return new ScanResult(t, t.address().getHostAddress(), null, null, null, Verdict.NOT_VULNERABLE,
           "no heartbeat extension negotiated", List.of(), 0, null, null, List.of(), 1, ScanResult.PLAIN_TLS,

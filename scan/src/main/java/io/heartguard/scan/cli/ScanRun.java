@@ -2,7 +2,6 @@ package io.heartguard.scan.cli;
 
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.Scanner;
-import io.heartguard.scan.Target;
 import io.heartguard.scan.engine.DoneTargets;
 import io.heartguard.scan.engine.JobDatabase;
 import io.heartguard.scan.engine.JobLog;
@@ -11,6 +10,7 @@ import io.heartguard.scan.engine.ResultSink;
 import io.heartguard.scan.engine.ScanEngine;
 import io.heartguard.scan.starttls.StartTlsMode;
 import io.heartguard.targets.PortList;
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.targets.Shard;
 import io.heartguard.targets.TargetSource;
 import io.heartguard.targets.TargetSpace;
@@ -47,7 +47,7 @@ final class ScanRun {
 
   /** The report on stdout, given the order a table sorts rows in and how many targets the scan has. */
   interface Report {
-    ResultSink open(Comparator<Target> order, long targets) throws IOException;
+    ResultSink open(Comparator<ScanTarget> order, long targets) throws IOException;
   }
 
   private final CommandLine cmd;
@@ -216,16 +216,16 @@ final class ScanRun {
   }
 
   /** Rows in the order their targets were given, then by address and port (a block's addresses in order). */
-  private static Comparator<Target> order(JobTargets targets) {
+  private static Comparator<ScanTarget> order(JobTargets targets) {
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < targets.targets().size(); i++) {
       index.putIfAbsent(targets.targets().get(i), i);
     }
-    Comparator<Target> byInput = Comparator.comparingInt(t -> index.getOrDefault(t.input(), Integer.MAX_VALUE));
-    return byInput.thenComparing(ScanRun::addressBytes, ScanRun::compareUnsigned).thenComparingInt(Target::port);
+    Comparator<ScanTarget> byInput = Comparator.comparingInt(t -> index.getOrDefault(t.input(), Integer.MAX_VALUE));
+    return byInput.thenComparing(ScanRun::addressBytes, ScanRun::compareUnsigned).thenComparingInt(ScanTarget::port);
   }
 
-  private static byte[] addressBytes(Target t) {
+  private static byte[] addressBytes(ScanTarget t) {
     InetAddress a = t.address();
     return a == null ? new byte[0] : a.getAddress();
   }

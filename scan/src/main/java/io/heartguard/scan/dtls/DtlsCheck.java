@@ -6,8 +6,8 @@ import io.heartguard.scan.HeartbeatOracle;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
 import io.heartguard.scan.Scanner;
-import io.heartguard.scan.Target;
 import io.heartguard.scan.Verdict;
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.alert.Alert;
 import io.heartguard.wire.alert.AlertException;
@@ -96,7 +96,7 @@ public final class DtlsCheck implements Scanner {
   }
 
   @Override
-  public ScanResult check(Target target, ScanOptions options) {
+  public ScanResult check(ScanTarget target, ScanOptions options) {
     long start = System.nanoTime();
     Result result = new Result(target, start);
     try {
@@ -106,7 +106,7 @@ public final class DtlsCheck implements Scanner {
     }
   }
 
-  private ScanResult run(Target target, ScanOptions options, long deadlineNanos, Result result) {
+  private ScanResult run(ScanTarget target, ScanOptions options, long deadlineNanos, Result result) {
     InetAddress address = target.address();
     if (address == null) {
       try {
@@ -362,7 +362,7 @@ public final class DtlsCheck implements Scanner {
 
   /** The facts gathered so far. */
   private static final class Result {
-    private final Target target;
+    private final ScanTarget target;
     private final long startNanos;
     private final List<String> evidence = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
@@ -373,7 +373,7 @@ public final class DtlsCheck implements Scanner {
     private long bytesLeaked;
     private CertificateFacts certificate;
 
-    Result(Target target, long startNanos) {
+    Result(ScanTarget target, long startNanos) {
       this.target = target;
       this.startNanos = startNanos;
     }

@@ -7,7 +7,6 @@ import io.heartguard.scan.Failure;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
 import io.heartguard.scan.Scanner;
-import io.heartguard.scan.Target;
 import io.heartguard.scan.Verdict;
 import io.heartguard.targets.ScanTarget;
 import java.io.IOException;
@@ -41,20 +40,16 @@ class ScanEngineTest {
     return list;
   }
 
-  private static List<Target> asChecked(List<ScanTarget> targets) {
-    return targets.stream().map(t -> new Target(t.input(), t.host(), t.port(), t.address())).toList();
-  }
-
-  private static ScanResult result(Target target) {
+  private static ScanResult result(ScanTarget target) {
     return inconclusive(target, Failure.OTHER, "fake");
   }
 
   @Test
   void everyTargetReachesTheSinkOnce() throws Exception {
-    List<Target> seen = new ArrayList<>();
+    List<ScanTarget> seen = new ArrayList<>();
     new ScanEngine((t, o) -> result(t), ScanOptions.defaults(), 4).run(new TargetList(targets(50)), r -> seen.add(r.target()));
 
-    assertThat(seen).containsExactlyInAnyOrderElementsOf(asChecked(targets(50)));
+    assertThat(seen).containsExactlyInAnyOrderElementsOf(targets(50));
   }
 
   @Test
@@ -113,12 +108,12 @@ class ScanEngineTest {
     assertThat(checked.get()).isLessThan(100);
   }
 
-  private static ScanResult result(Target target, Verdict verdict, String reason) {
+  private static ScanResult result(ScanTarget target, Verdict verdict, String reason) {
     return new ScanResult(target, null, null, null, null, verdict, reason, List.of(), 0, null, null, List.of(), 0,
         ScanResult.PLAIN_TLS, Failure.NONE);
   }
 
-  private static ScanResult inconclusive(Target target, Failure failure, String reason) {
+  private static ScanResult inconclusive(ScanTarget target, Failure failure, String reason) {
     return new ScanResult(target, null, null, null, null, Verdict.INCONCLUSIVE, reason, List.of(), 0, null, null,
         List.of(), 0, ScanResult.PLAIN_TLS, failure);
   }
@@ -221,12 +216,12 @@ class ScanEngineTest {
 
   @Test
   void doneTargetsAreTakenButNotChecked() throws Exception {
-    List<Target> checked = new ArrayList<>();
+    List<ScanTarget> checked = new ArrayList<>();
     ScanEngine.Run run = new ScanEngine((t, o) -> result(t), ScanOptions.defaults(), 1)
         .skipping((position, target) -> position % 2 == 0)
         .run(new TargetList(targets(6)), r -> checked.add(r.target()));
 
-    assertThat(checked).extracting(Target::port).containsExactly(2, 4, 6);
+    assertThat(checked).extracting(ScanTarget::port).containsExactly(2, 4, 6);
     assertThat(run.skipped()).isEqualTo(3);
     assertThat(run.numbered()).isEqualTo(6);
   }
