@@ -142,7 +142,8 @@ final class ClientCheck {
       try {
         record = nextRecord();
       } catch (SocketTimeoutException e) {
-        return inconclusive(Failure.TIMEOUT, "no answer to either heartbeat request within " + options.timeout().toMillis() + " ms");
+        return inconclusive(Failure.TIMEOUT,
+            "no answer to either heartbeat request within " + options.timeout().toMillis() + " ms");
       }
       if (record == null) {
         return inconclusive(Failure.CLOSED, "client closed the connection answering neither heartbeat request");
@@ -161,10 +162,12 @@ final class ClientCheck {
               "client ignored both heartbeat requests and continued the handshake", List.of(), 0, Failure.NONE);
         }
         case ALERT -> {
-          return inconclusive(Failure.ALERT, "client sent alert " + describeAlert(record.fragment()) + " answering neither heartbeat request");
+          return inconclusive(Failure.ALERT,
+              "client sent alert " + describeAlert(record.fragment()) + " answering neither heartbeat request");
         }
         default -> {
-          return inconclusive(Failure.PROTOCOL, "client sent a " + record.type() + " record answering neither heartbeat request");
+          return inconclusive(Failure.PROTOCOL,
+              "client sent a " + record.type() + " record answering neither heartbeat request");
         }
       }
     }

@@ -155,7 +155,8 @@ public final class HeartbeatOracle {
     byte[] bytes = fragment.toByteArray();
     HeartbeatFrame frame = HeartbeatFrame.peek(bytes, 0, bytes.length);
     if (frame == null) {
-      return inconclusive(Failure.PROTOCOL, "a heartbeat record of " + bytes.length + " bytes, too short for a heartbeat message");
+      return inconclusive(Failure.PROTOCOL,
+          "a heartbeat record of " + bytes.length + " bytes, too short for a heartbeat message");
     }
     if (frame.type() == HeartbeatMessageType.REQUEST) {
       return null;
@@ -177,7 +178,8 @@ public final class HeartbeatOracle {
             "well-formed heartbeat answered, malformed one discarded: the 1.0.1g fix", List.copyOf(evidence), 0,
             Failure.NONE);
       }
-      return inconclusive(Failure.PROTOCOL, shape + " echoing the well-formed request, but not exactly its " + CONTROL_PAYLOAD_BYTES + "-byte payload");
+      return inconclusive(Failure.PROTOCOL, shape + " echoing the well-formed request, but not exactly its "
+          + CONTROL_PAYLOAD_BYTES + "-byte payload");
     }
     return inconclusive(Failure.PROTOCOL, shape + " echoing neither request");
   }
@@ -187,7 +189,8 @@ public final class HeartbeatOracle {
     boolean echoedAllSent = present >= sent && echoes(bytes, probePayload, PROBE_PAYLOAD_BYTES)
         && echoesAt(bytes, HeartbeatFrame.HEADER_LENGTH + PROBE_PAYLOAD_BYTES, probePadding);
     if (!echoedAllSent) {
-      return inconclusive(Failure.PROTOCOL, shape + " that starts like the malformed request but does not echo all " + sent + " bytes we sent");
+      return inconclusive(Failure.PROTOCOL,
+          shape + " that starts like the malformed request but does not echo all " + sent + " bytes we sent");
     }
     int pastRecord = present - sent;
     // The answer must be shaped like a response (payload, then padding: RFC 6520 section 4), or the "extra" bytes
@@ -202,11 +205,11 @@ public final class HeartbeatOracle {
           List.copyOf(evidence), pastRecord, Failure.NONE);
     }
     if (pastRecord == 0) {
-      return inconclusive(Failure.PROTOCOL, shape + ": the malformed request answered with only the bytes it held; neither the"
-          + " 1.0.1f over-read nor the 1.0.1g discard");
+      return inconclusive(Failure.PROTOCOL, shape + ": the malformed request answered with only the bytes it held;"
+          + " neither the 1.0.1f over-read nor the 1.0.1g discard");
     }
-    return inconclusive(Failure.PROTOCOL, shape + ": more than we sent, but not shaped like a heartbeat response (payload_length "
-        + frame.declaredPayloadLength() + " expected " + declaredProbeLength() + " with 16 bytes of padding)");
+    return inconclusive(Failure.PROTOCOL, shape + ": more than we sent, but not shaped like a heartbeat response"
+        + " (payload_length " + frame.declaredPayloadLength() + " expected " + declaredProbeLength() + " with 16 bytes of padding)");
   }
 
   private ProbeOutcome inconclusive(Failure failure, String reason) {

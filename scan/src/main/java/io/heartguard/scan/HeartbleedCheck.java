@@ -99,8 +99,8 @@ public final class HeartbleedCheck implements Scanner {
     throw new IllegalStateException("unreachable: the last version always finishes");
   }
 
-  private static void sendHello(TlsConnection connection, ProtocolVersion version, ScanTarget target, RandomGenerator random)
-      throws ScanFailure {
+  private static void sendHello(TlsConnection connection, ProtocolVersion version, ScanTarget target,
+      RandomGenerator random) throws ScanFailure {
     ClientHello hello = ClientHellos.like2014(version, target.serverName(), random);
     // Servers of 2014 choked on a record version above TLS 1.0 in the first flight; clients sent 3.1 there.
     ProtocolVersion recordVersion = version.equals(ProtocolVersion.SSL3_0) ? ProtocolVersion.SSL3_0 : ProtocolVersion.TLS1_0;

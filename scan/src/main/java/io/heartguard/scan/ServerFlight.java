@@ -77,14 +77,16 @@ record ServerFlight(ServerHello hello, CertificateMessage certificate, int messa
         case HEARTBEAT -> {
           // A server may send its own heartbeat request at any time (RFC 6520 section 3); it is not an answer.
           if (++idleRecords > MAX_IDLE_RECORDS) {
-            throw new ScanFailure(Failure.LIMIT, "more than " + MAX_IDLE_RECORDS + " heartbeat records during the handshake");
+            throw new ScanFailure(Failure.LIMIT,
+                "more than " + MAX_IDLE_RECORDS + " heartbeat records during the handshake");
           }
         }
         default -> throw new ScanFailure(Failure.PROTOCOL, "unexpected " + record.type() + " record "
             + (hello == null ? "before the ServerHello" : "before ServerHelloDone"));
       }
       if (connection.bytesRead() > MAX_FLIGHT_BYTES) {
-        throw new ScanFailure(Failure.LIMIT, "server flight longer than " + MAX_FLIGHT_BYTES + " bytes without a ServerHelloDone");
+        throw new ScanFailure(Failure.LIMIT,
+            "server flight longer than " + MAX_FLIGHT_BYTES + " bytes without a ServerHelloDone");
       }
     }
   }

@@ -16,7 +16,8 @@ import picocli.CommandLine;
 
 /**
  * {@code heartguard scan --shard K/N} over 127.0.1.0/28 on a port where nothing listens (every check a quick refusal,
- * loopback only): the three shards of one seed check the sixteen targets once between them; store's ShardJobTest shows a job keeping its shard.
+ * loopback only): the three shards of one seed check the sixteen targets once between them. A job keeping its
+ * shard needs --db: store's ScanJobTest.
  */
 class ShardCommandTest {
   private static int closedPort;
