@@ -3,13 +3,13 @@
 //   ./heartguard --version >/dev/null
 //   java --enable-native-access=ALL-UNNAMED -cp cli/target/heartguard.jar bench/store/StoreWriteBench.java /tmp/bench.db 200000
 //   java -cp cli/target/heartguard.jar bench/store/StoreWriteBench.java "$(bin/start-postgres.sh)&currentSchema=bench" 200000
+import io.heartguard.scan.Verdict;
 import io.heartguard.store.JobSummary;
 import io.heartguard.store.ResultStore;
 import io.heartguard.store.ResultWriter;
 import io.heartguard.store.ResumePoint;
 import io.heartguard.store.StoredCertificate;
 import io.heartguard.store.StoredResult;
-import io.heartguard.store.Verdict;
 import java.time.Instant;
 
 public class StoreWriteBench {

@@ -5,6 +5,7 @@ import io.heartguard.lab.Ja3Fingerprint;
 import io.heartguard.lab.LabServer;
 import io.heartguard.lab.ServerHelloFlight;
 import io.heartguard.lab.starttls.StartTlsDialogException;
+import io.heartguard.scan.Failure;
 import io.heartguard.scan.HeartbeatOracle;
 import io.heartguard.scan.Verdict;
 import io.heartguard.wire.Bytes;
@@ -141,10 +142,11 @@ final class ClientCheck {
       try {
         record = nextRecord();
       } catch (SocketTimeoutException e) {
-        return inconclusive("no answer to either heartbeat request within " + options.timeout().toMillis() + " ms");
+        return inconclusive(Failure.TIMEOUT,
+            "no answer to either heartbeat request within " + options.timeout().toMillis() + " ms");
       }
       if (record == null) {
-        return inconclusive("client closed the connection answering neither heartbeat request");
+        return inconclusive(Failure.CLOSED, "client closed the connection answering neither heartbeat request");
       }
       switch (record.type()) {
         case HEARTBEAT -> {
@@ -157,17 +159,19 @@ final class ClientCheck {
           // Records are processed in order: a handshake message after ServerHelloDone means the client read both
           // requests and went on without answering; its buffer would have been flushed with that message.
           return new HeartbeatOracle.ProbeOutcome(Verdict.NOT_VULNERABLE,
-              "client ignored both heartbeat requests and continued the handshake", List.of(), 0);
+              "client ignored both heartbeat requests and continued the handshake", List.of(), 0, Failure.NONE);
         }
         case ALERT -> {
-          return inconclusive("client sent alert " + describeAlert(record.fragment()) + " answering neither heartbeat request");
+          return inconclusive(Failure.ALERT,
+              "client sent alert " + describeAlert(record.fragment()) + " answering neither heartbeat request");
         }
         default -> {
-          return inconclusive("client sent a " + record.type() + " record answering neither heartbeat request");
+          return inconclusive(Failure.PROTOCOL,
+              "client sent a " + record.type() + " record answering neither heartbeat request");
         }
       }
     }
-    return inconclusive("more than " + MAX_SKIPPED_RECORDS + " records from the client, none an answer");
+    return inconclusive(Failure.LIMIT, "more than " + MAX_SKIPPED_RECORDS + " records from the client, none an answer");
   }
 
   /**
@@ -295,8 +299,8 @@ final class ClientCheck {
     }
   }
 
-  private static HeartbeatOracle.ProbeOutcome inconclusive(String reason) {
-    return new HeartbeatOracle.ProbeOutcome(Verdict.INCONCLUSIVE, reason, List.of(reason), 0);
+  private static HeartbeatOracle.ProbeOutcome inconclusive(Failure failure, String reason) {
+    return new HeartbeatOracle.ProbeOutcome(Verdict.INCONCLUSIVE, reason, List.of(reason), 0, failure);
   }
 
   private ClientReport report(Verdict verdict, String reason, long bytesLeaked) {

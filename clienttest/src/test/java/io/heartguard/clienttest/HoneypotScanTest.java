@@ -8,8 +8,8 @@ import io.heartguard.lab.LabServer;
 import io.heartguard.scan.HeartbleedCheck;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
-import io.heartguard.scan.Target;
 import io.heartguard.scan.Verdict;
+import io.heartguard.targets.ScanTarget;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,7 @@ class HoneypotScanTest {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     ScanResult result;
     try (LabServer honeypot = LabServer.start(LabOptions.vulnerable().withLog(log), HoneypotOptions.defaults())) {
-      result = new HeartbleedCheck().check(Target.parse("127.0.0.1:" + honeypot.address().getPort()), ScanOptions.defaults());
+      result = new HeartbleedCheck().check(ScanTarget.parse("127.0.0.1:" + honeypot.address().getPort()), ScanOptions.defaults());
     }
     assertThat(result.verdict()).isEqualTo(Verdict.VULNERABLE);
     String lines = log.toString(StandardCharsets.UTF_8);

@@ -10,7 +10,7 @@ import io.heartguard.lab.LabServer;
 import io.heartguard.scan.HeartbleedCheck;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
-import io.heartguard.scan.Target;
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.testkit.ExternalProcess;
 import java.io.DataInputStream;
 import java.net.InetSocketAddress;
@@ -70,8 +70,8 @@ class GuardAgainstRealPeersTest {
     try (LabServer lab = LabServer.start(LabOptions.vulnerable().withoutLog());
         GuardedLoopback guard = new GuardedLoopback(Endpoint.of(lab.address()))) {
       HeartbleedCheck check = new HeartbleedCheck();
-      ScanResult direct = check.check(Target.parse("127.0.0.1:" + lab.address().getPort()), ScanOptions.defaults());
-      ScanResult guarded = check.check(Target.parse("127.0.0.1:" + guard.address().getPort()), ScanOptions.defaults());
+      ScanResult direct = check.check(ScanTarget.parse("127.0.0.1:" + lab.address().getPort()), ScanOptions.defaults());
+      ScanResult guarded = check.check(ScanTarget.parse("127.0.0.1:" + guard.address().getPort()), ScanOptions.defaults());
 
       assertThat(direct.verdict()).isEqualTo(io.heartguard.scan.Verdict.VULNERABLE);
       // The guard resets the connection on the malformed request: no byte of memory comes back, and the scanner

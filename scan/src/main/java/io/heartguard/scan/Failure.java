@@ -1,7 +1,5 @@
 package io.heartguard.scan;
 
-import java.util.Locale;
-
 /**
  * Why a check ended without a verdict, as a kind a program can act on: {@link #NONE} for a VULNERABLE or
  * NOT_VULNERABLE result, another kind for every INCONCLUSIVE one. The reason text stays for people; the scan engine
@@ -34,11 +32,7 @@ public enum Failure {
   STARTTLS(false),
   /** A fault of ours (a bug): another try would meet it again. */
   INTERNAL(false),
-  /**
-   * A failure of no kind above (a connect error such as no free local port), or an INCONCLUSIVE result whose maker
-   * named no kind (built with a constructor from before kinds existed): retried, as every failure but a refused
-   * connection was then.
-   */
+  /** A failure of no kind above (a connect error such as no free local port): retried, as it may pass. */
   OTHER(true);
 
   private final boolean retryable;
@@ -54,16 +48,5 @@ public enum Failure {
    */
   public boolean worthRetrying() {
     return retryable;
-  }
-
-  /**
-   * The kind of a result built without one: NONE for a verdict; for INCONCLUSIVE, REFUSED when the reason says the
-   * connection was refused (how the engine decided before kinds existed), otherwise OTHER.
-   */
-  static Failure derived(Verdict verdict, String reason) {
-    if (verdict != Verdict.INCONCLUSIVE) {
-      return NONE;
-    }
-    return reason != null && reason.toLowerCase(Locale.ROOT).contains("connection refused") ? REFUSED : OTHER;
   }
 }

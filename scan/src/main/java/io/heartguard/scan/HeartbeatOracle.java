@@ -60,6 +60,7 @@ public final class HeartbeatOracle {
   private final Bytes probePadding;
   private final Bytes controlPayload;
   private final List<String> evidence = new ArrayList<>();
+  private int skipped;
 
   /** Records of {@code version}; {@code random} draws the two markers and the probe's padding. */
   public HeartbeatOracle(ProtocolVersion version, RandomGenerator random) {
@@ -102,7 +103,7 @@ public final class HeartbeatOracle {
     return PROBE_PAYLOAD_BYTES + PROBE_PADDING_BYTES + OVERREAD_BYTES;
   }
 
-  /** Reads answers until one decides; a connection failure becomes INCONCLUSIVE with its reason. */
+  /** Reads answers until one decides; a connection failure becomes INCONCLUSIVE of the failure's kind. */
   ProbeOutcome read(TlsConnection connection) {
     return read(connection, null);
   }
@@ -112,7 +113,6 @@ public final class HeartbeatOracle {
    * records, before the handshake).
    */
   ProbeOutcome read(TlsConnection connection, TlsSession session) {
-    int skipped = 0;
     while (true) {
       TlsRecord record;
       try {
@@ -121,28 +121,55 @@ public final class HeartbeatOracle {
           record = new TlsRecord(record.type(), record.version(), session.open(record));
         }
       } catch (TlsException e) {
-        return inconclusive("after the heartbeat requests, a protected record that does not open: " + e.getMessage());
+        return inconclusive(Failure.PROTOCOL,
+            "after the heartbeat requests, a protected record that does not open: " + e.getMessage());
       } catch (ScanFailure f) {
-        return inconclusive(switch (f.kind()) {
+        return unanswered(f.failure(), switch (f.failure()) {
           case TIMEOUT -> "no answer to either heartbeat request before the deadline (" + f.getMessage() + ")";
           case CLOSED -> "the server closed the connection after the heartbeat requests, answering neither";
           default -> "after the heartbeat requests: " + f.getMessage();
         });
       }
-      ProbeOutcome outcome = switch (record.type()) {
-        case HEARTBEAT -> judge(record.fragment());
-        case ALERT -> inconclusive("the server answered the heartbeat requests with alert " + describeAlert(record.fragment()));
-        case APPLICATION_DATA, CHANGE_CIPHER_SPEC ->
-            inconclusive("the server answered the heartbeat requests with a " + record.type() + " record");
-        case HANDSHAKE -> null; // a HelloRequest or a late message: not an answer
-      };
+      ProbeOutcome outcome = answer(record.type(), record.fragment());
       if (outcome != null) {
         return outcome;
       }
-      if (++skipped > MAX_SKIPPED_RECORDS) {
-        return inconclusive("more than " + MAX_SKIPPED_RECORDS + " records after the heartbeat requests, none an answer");
-      }
     }
+  }
+
+  /**
+   * The read rule for one record that came after the requests, over TLS or DTLS: a heartbeat is judged
+   * ({@link #judge}); an alert, application data or a ChangeCipherSpec ends the probe without a verdict; a handshake
+   * record (a HelloRequest, a retransmitted flight) is no answer, and null says to read on, up to
+   * {@value #MAX_SKIPPED_RECORDS} such records.
+   */
+  public ProbeOutcome answer(ContentType type, Bytes fragment) {
+    ProbeOutcome outcome = switch (type) {
+      case HEARTBEAT -> judge(fragment);
+      case ALERT -> inconclusive(Failure.ALERT,
+          "the server answered the heartbeat requests with alert " + describeAlert(fragment));
+      case APPLICATION_DATA, CHANGE_CIPHER_SPEC ->
+          inconclusive(Failure.PROTOCOL, "the server answered the heartbeat requests with a " + type + " record");
+      case HANDSHAKE -> null;
+    };
+    return outcome != null ? outcome : notAnAnswer();
+  }
+
+  /**
+   * Counts a record that is no answer and that the caller skipped itself (DTLS: a record of an epoch we never
+   * agreed); null to read on, or INCONCLUSIVE once more than {@value #MAX_SKIPPED_RECORDS} came.
+   */
+  public ProbeOutcome notAnAnswer() {
+    if (++skipped > MAX_SKIPPED_RECORDS) {
+      return inconclusive(Failure.LIMIT,
+          "more than " + MAX_SKIPPED_RECORDS + " records after the heartbeat requests, none an answer");
+    }
+    return null;
+  }
+
+  /** Reading ended before an answer decided: INCONCLUSIVE of {@code failure}'s kind, with the reason. */
+  public ProbeOutcome unanswered(Failure failure, String reason) {
+    return inconclusive(failure, reason);
   }
 
   /**
@@ -153,13 +180,14 @@ public final class HeartbeatOracle {
     byte[] bytes = fragment.toByteArray();
     HeartbeatFrame frame = HeartbeatFrame.peek(bytes, 0, bytes.length);
     if (frame == null) {
-      return inconclusive("a heartbeat record of " + bytes.length + " bytes, too short for a heartbeat message");
+      return inconclusive(Failure.PROTOCOL,
+          "a heartbeat record of " + bytes.length + " bytes, too short for a heartbeat message");
     }
     if (frame.type() == HeartbeatMessageType.REQUEST) {
       return null;
     }
     if (frame.type() != HeartbeatMessageType.RESPONSE) {
-      return inconclusive("a heartbeat record of unknown type " + frame.typeCode());
+      return inconclusive(Failure.PROTOCOL, "a heartbeat record of unknown type " + frame.typeCode());
     }
     int present = Math.min(frame.declaredPayloadLength(), bytes.length - HeartbeatFrame.HEADER_LENGTH);
     String shape = "a heartbeat response declaring payload_length " + frame.declaredPayloadLength() + " in a "
@@ -172,11 +200,13 @@ public final class HeartbeatOracle {
           && echoes(bytes, controlPayload, CONTROL_PAYLOAD_BYTES)) {
         evidence.add(shape + ": the well-formed request's payload, exactly; the malformed request got no answer");
         return new ProbeOutcome(Verdict.NOT_VULNERABLE,
-            "well-formed heartbeat answered, malformed one discarded: the 1.0.1g fix", List.copyOf(evidence), 0);
+            "well-formed heartbeat answered, malformed one discarded: the 1.0.1g fix", List.copyOf(evidence), 0,
+            Failure.NONE);
       }
-      return inconclusive(shape + " echoing the well-formed request, but not exactly its " + CONTROL_PAYLOAD_BYTES + "-byte payload");
+      return inconclusive(Failure.PROTOCOL, shape + " echoing the well-formed request, but not exactly its "
+          + CONTROL_PAYLOAD_BYTES + "-byte payload");
     }
-    return inconclusive(shape + " echoing neither request");
+    return inconclusive(Failure.PROTOCOL, shape + " echoing neither request");
   }
 
   private ProbeOutcome judgeProbeAnswer(byte[] bytes, HeartbeatFrame frame, int present, String shape) {
@@ -184,7 +214,8 @@ public final class HeartbeatOracle {
     boolean echoedAllSent = present >= sent && echoes(bytes, probePayload, PROBE_PAYLOAD_BYTES)
         && echoesAt(bytes, HeartbeatFrame.HEADER_LENGTH + PROBE_PAYLOAD_BYTES, probePadding);
     if (!echoedAllSent) {
-      return inconclusive(shape + " that starts like the malformed request but does not echo all " + sent + " bytes we sent");
+      return inconclusive(Failure.PROTOCOL,
+          shape + " that starts like the malformed request but does not echo all " + sent + " bytes we sent");
     }
     int pastRecord = present - sent;
     // The answer must be shaped like a response (payload, then padding: RFC 6520 section 4), or the "extra" bytes
@@ -196,19 +227,19 @@ public final class HeartbeatOracle {
           + " bytes from past the end of our request (counted, not kept)");
       return new ProbeOutcome(Verdict.VULNERABLE,
           "returned " + pastRecord + " bytes of memory from past the heartbeat request (CVE-2014-0160)",
-          List.copyOf(evidence), pastRecord);
+          List.copyOf(evidence), pastRecord, Failure.NONE);
     }
     if (pastRecord == 0) {
-      return inconclusive(shape + ": the malformed request answered with only the bytes it held; neither the"
-          + " 1.0.1f over-read nor the 1.0.1g discard");
+      return inconclusive(Failure.PROTOCOL, shape + ": the malformed request answered with only the bytes it held;"
+          + " neither the 1.0.1f over-read nor the 1.0.1g discard");
     }
-    return inconclusive(shape + ": more than we sent, but not shaped like a heartbeat response (payload_length "
-        + frame.declaredPayloadLength() + " expected " + declaredProbeLength() + " with 16 bytes of padding)");
+    return inconclusive(Failure.PROTOCOL, shape + ": more than we sent, but not shaped like a heartbeat response"
+        + " (payload_length " + frame.declaredPayloadLength() + " expected " + declaredProbeLength() + " with 16 bytes of padding)");
   }
 
-  private ProbeOutcome inconclusive(String reason) {
+  private ProbeOutcome inconclusive(Failure failure, String reason) {
     evidence.add(reason);
-    return new ProbeOutcome(Verdict.INCONCLUSIVE, reason, List.copyOf(evidence), 0);
+    return new ProbeOutcome(Verdict.INCONCLUSIVE, reason, List.copyOf(evidence), 0, failure);
   }
 
   /** Whether the response's payload starts with the first {@code byteCount} bytes of {@code payload}. */
@@ -242,6 +273,23 @@ public final class HeartbeatOracle {
     return Bytes.of(b);
   }
 
-  /** What the oracle concluded: the verdict, its reason, what was seen, and how many bytes leaked. */
-  public record ProbeOutcome(Verdict verdict, String reason, List<String> evidence, long bytesLeaked) {}
+  /**
+   * What the oracle concluded: the verdict, its reason, what was seen, how many bytes leaked, and why there is no
+   * verdict ({@link Failure#NONE} exactly when there is one), which the check passes on as its result's kind.
+   */
+  public record ProbeOutcome(Verdict verdict, String reason, List<String> evidence, long bytesLeaked, Failure failure) {
+    public ProbeOutcome {
+      if (failure == null || (failure == Failure.NONE) != (verdict != Verdict.INCONCLUSIVE)) {
+        throw new IllegalArgumentException("a " + verdict + " outcome has failure kind " + failure);
+      }
+      evidence = List.copyOf(evidence);
+    }
+
+    /** The same outcome with {@code before} ahead of its evidence: what the caller saw before the oracle did. */
+    public ProbeOutcome after(List<String> before) {
+      List<String> all = new ArrayList<>(before);
+      all.addAll(evidence);
+      return new ProbeOutcome(verdict, reason, all, bytesLeaked, failure);
+    }
+  }
 }

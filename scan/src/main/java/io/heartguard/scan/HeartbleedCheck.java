@@ -2,6 +2,7 @@ package io.heartguard.scan;
 
 import io.heartguard.scan.starttls.StartTls;
 import io.heartguard.scan.starttls.StartTlsException;
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.alert.Alert;
 import io.heartguard.wire.alert.AlertException;
@@ -49,7 +50,7 @@ public final class HeartbleedCheck implements Scanner {
   static final long READ_LIMIT = ServerFlight.MAX_FLIGHT_BYTES + 256 * 1024;
 
   @Override
-  public ScanResult check(Target target, ScanOptions options) {
+  public ScanResult check(ScanTarget target, ScanOptions options) {
     long start = System.nanoTime();
     Deadline deadline = Deadline.after(options.timeout());
     StartTls starttls = options.starttls().forPort(target.port()).orElse(null);
@@ -61,7 +62,7 @@ public final class HeartbleedCheck implements Scanner {
     }
   }
 
-  private ScanResult run(Target target, ScanOptions options, StartTls starttls, Deadline deadline, Builder result) {
+  private ScanResult run(ScanTarget target, ScanOptions options, StartTls starttls, Deadline deadline, Builder result) {
     InetAddress address = target.address(); // resolved by the target space: connect there, SNI stays the name
     if (address == null) {
       try {
@@ -110,8 +111,8 @@ public final class HeartbleedCheck implements Scanner {
     throw new IllegalStateException("unreachable: the last version always finishes");
   }
 
-  private static void sendHello(TlsConnection connection, ProtocolVersion version, Target target, RandomGenerator random)
-      throws ScanFailure {
+  private static void sendHello(TlsConnection connection, ProtocolVersion version, ScanTarget target,
+      RandomGenerator random) throws ScanFailure {
     ClientHello hello = ClientHellos.like2014(version, target.serverName(), random);
     // Servers of 2014 choked on a record version above TLS 1.0 in the first flight; clients sent 3.1 there.
     ProtocolVersion recordVersion = version.equals(ProtocolVersion.SSL3_0) ? ProtocolVersion.SSL3_0 : ProtocolVersion.TLS1_0;
@@ -123,7 +124,7 @@ public final class HeartbleedCheck implements Scanner {
   }
 
   /** Steps 2 and 3: decide from the ServerHello, or run the oracle (and the dump) on the connection. */
-  private static ScanResult probe(TlsConnection connection, ServerFlight flight, Target target, ScanOptions options,
+  private static ScanResult probe(TlsConnection connection, ServerFlight flight, ScanTarget target, ScanOptions options,
       RandomGenerator random, Builder result) throws ScanFailure {
     ProtocolVersion version = flight.hello().version();
     HeartbeatMode mode = flight.hello().heartbeatMode();
@@ -147,7 +148,7 @@ public final class HeartbleedCheck implements Scanner {
       }
     }
     return outcome.verdict() == Verdict.INCONCLUSIVE
-        ? result.fail(oracleFailure(outcome.reason()), outcome.reason())
+        ? result.fail(outcome.failure(), outcome.reason())
         : result.decide(outcome.verdict(), outcome.reason());
   }
 
@@ -156,10 +157,10 @@ public final class HeartbleedCheck implements Scanner {
    * as attackers sent them once IDSs read plaintext heartbeats. No 4 KB write buffer stands in the way after the
    * handshake, and a server that ignores heartbeats before it is reached all the same.
    */
-  private static ScanResult probeAfterHandshake(TlsConnection connection, ProtocolVersion version, Target target,
+  private static ScanResult probeAfterHandshake(TlsConnection connection, ProtocolVersion version, ScanTarget target,
       RandomGenerator random, Builder result) throws ScanFailure {
     if (version.equals(ProtocolVersion.SSL3_0)) {
-      throw new ScanFailure(ScanFailure.Kind.PROTOCOL, "a full handshake is TLS 1.0 to 1.2; SSLv3 is not offered")
+      throw new ScanFailure(Failure.PROTOCOL, "a full handshake is TLS 1.0 to 1.2; SSLv3 is not offered")
           .beforeServerHello();
     }
     TlsSession session = new TlsSession(version, TlsSession.allSuites(), target.serverName(), new SecureRandom());
@@ -183,7 +184,7 @@ public final class HeartbleedCheck implements Scanner {
     } catch (ScanFailure f) {
       throw session.serverHello() == null ? f.beforeServerHello() : f;
     } catch (TlsException | AlertException e) {
-      throw new ScanFailure(ScanFailure.Kind.PROTOCOL, "full handshake failed: " + e.getMessage());
+      throw new ScanFailure(Failure.PROTOCOL, "full handshake failed: " + e.getMessage());
     }
     result.learn(session.serverHello(), session.certificate());
     String suite = session.suite().ianaName();
@@ -204,7 +205,7 @@ public final class HeartbleedCheck implements Scanner {
     result.evidence.addAll(outcome.evidence());
     result.bytesLeaked = outcome.bytesLeaked();
     return outcome.verdict() == Verdict.INCONCLUSIVE
-        ? result.fail(oracleFailure(outcome.reason()), outcome.reason())
+        ? result.fail(outcome.failure(), outcome.reason())
         : result.decide(outcome.verdict(), outcome.reason() + ", after the handshake, encrypted");
   }
 
@@ -216,32 +217,9 @@ public final class HeartbleedCheck implements Scanner {
     };
   }
 
-  /**
-   * The kind of an INCONCLUSIVE oracle outcome. The oracle reports only a reason, so its fixed openings are read here
-   * (FailureKindTest pins each against a misbehaving server); anything else is an answer that proves neither verdict.
-   */
-  static Failure oracleFailure(String reason) {
-    if (reason.startsWith("no answer to either heartbeat request before the deadline")) {
-      return Failure.TIMEOUT;
-    }
-    if (reason.startsWith("the server closed the connection after the heartbeat requests")) {
-      return Failure.CLOSED;
-    }
-    if (reason.startsWith("the server answered the heartbeat requests with alert")) {
-      return Failure.ALERT;
-    }
-    if (reason.startsWith("after the heartbeat requests: connection broke")) {
-      return Failure.RESET;
-    }
-    if (reason.startsWith("after the heartbeat requests: server sent more than")) {
-      return Failure.LIMIT;
-    }
-    return Failure.PROTOCOL;
-  }
-
   /** The facts gathered so far; each step adds what it learns. */
   private static final class Builder {
-    private final Target target;
+    private final ScanTarget target;
     private final long startNanos;
     private final String protocol;
     private final List<String> evidence = new ArrayList<>();
@@ -254,7 +232,7 @@ public final class HeartbleedCheck implements Scanner {
     private CertificateFacts certificate;
     private DumpSummary dump;
 
-    Builder(Target target, long startNanos, String protocol) {
+    Builder(ScanTarget target, long startNanos, String protocol) {
       this.target = target;
       this.startNanos = startNanos;
       this.protocol = protocol;

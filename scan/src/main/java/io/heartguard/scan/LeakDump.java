@@ -1,5 +1,6 @@
 package io.heartguard.scan;
 
+import io.heartguard.targets.ScanTarget;
 import java.io.IOException;
 
 /**
@@ -7,5 +8,5 @@ import java.io.IOException;
  * these bytes. Implementations are called from several checks at once.
  */
 public interface LeakDump {
-  void write(Target target, byte[] leaked, int offset, int length) throws IOException;
+  void write(ScanTarget target, byte[] leaked, int offset, int length) throws IOException;
 }

@@ -1,5 +1,6 @@
 package io.heartguard.scan;
 
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.heartbeat.HeartbeatFrame;
 import io.heartguard.wire.heartbeat.HeartbeatMessage;
@@ -49,7 +50,7 @@ final class LeakDumper {
   }
 
   /** Sends up to {@code requests} requests and writes what leaks; stops early, keeping what it has, on a failure. */
-  DumpSummary run(TlsConnection connection, Target target, LeakDump dump, int requests) throws IOException {
+  DumpSummary run(TlsConnection connection, ScanTarget target, LeakDump dump, int requests) throws IOException {
     connection.raiseReadLimit(requests * READ_BUDGET_PER_REQUEST);
     for (int i = 0; i < requests; i++) {
       byte[] marker = new byte[MARKER_BYTES];
@@ -89,7 +90,7 @@ final class LeakDumper {
         return record.fragment().toByteArray();
       }
     }
-    throw new ScanFailure(ScanFailure.Kind.LIMIT, "no answer among " + HeartbeatOracle.MAX_SKIPPED_RECORDS + " records");
+    throw new ScanFailure(Failure.LIMIT, "no answer among " + HeartbeatOracle.MAX_SKIPPED_RECORDS + " records");
   }
 
   private static boolean isAnswerTo(Bytes fragment, byte[] marker) {

@@ -1,86 +1,71 @@
 package io.heartguard.scan;
 
 import io.heartguard.wire.alert.Alert;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.util.Locale;
 
 /**
- * Why a connection ended without a verdict. Internal to the check, which turns it into an INCONCLUSIVE result with
- * the message as the reason, or tries the next version when {@link #allowsFallback()}.
+ * Why a connection ended without a verdict, as a {@link Failure} kind set where it happened. Internal to the check,
+ * which turns it into an INCONCLUSIVE result of that kind with the message as the reason, or tries the next version
+ * when {@link #allowsFallback()}.
  */
 final class ScanFailure extends Exception {
-  enum Kind {
-    /** The TCP connect failed or timed out. */
-    CONNECT,
-    /** The overall deadline passed while waiting. */
-    TIMEOUT,
-    /** The server closed the connection (FIN). */
-    CLOSED,
-    /** The connection was reset or broke. */
-    RESET,
-    /** The server sent an alert record. */
-    ALERT,
-    /** The bytes are not TLS, or a TLS message broke its rules. */
-    PROTOCOL,
-    /** The server sent more than we are willing to read. */
-    LIMIT
-  }
-
-  private final Kind kind;
+  private final Failure failure;
   private final Alert alert;
   private final boolean beforeServerHello;
 
-  ScanFailure(Kind kind, String message) {
-    this(kind, message, null, false);
+  ScanFailure(Failure failure, String message) {
+    this(failure, message, null, false);
   }
 
-  private ScanFailure(Kind kind, String message, Alert alert, boolean beforeServerHello) {
+  private ScanFailure(Failure failure, String message, Alert alert, boolean beforeServerHello) {
     super(message, null, false, false);
-    this.kind = kind;
+    if (failure == null || failure == Failure.NONE) {
+      throw new IllegalArgumentException("a failure needs a kind other than NONE, got " + failure);
+    }
+    this.failure = failure;
     this.alert = alert;
     this.beforeServerHello = beforeServerHello;
   }
 
   static ScanFailure alert(Alert alert, String when) {
-    return new ScanFailure(Kind.ALERT, "alert " + alert + " " + when, alert, false);
+    return new ScanFailure(Failure.ALERT, "alert " + alert + " " + when, alert, false);
   }
 
   /** The same failure, marked as having happened before any ServerHello: the version may be what was refused. */
   ScanFailure beforeServerHello() {
-    return new ScanFailure(kind, getMessage(), alert, true);
-  }
-
-  Kind kind() {
-    return kind;
+    return new ScanFailure(failure, getMessage(), alert, true);
   }
 
   /** The kind a result reports ({@link ScanResult#failure()}), which the engine's retry decision reads. */
   Failure failure() {
-    return switch (kind) {
-      case CONNECT -> connectFailure(getMessage());
-      case TIMEOUT -> Failure.TIMEOUT;
-      case CLOSED -> Failure.CLOSED;
-      case RESET -> Failure.RESET;
-      case ALERT -> Failure.ALERT;
-      case PROTOCOL -> Failure.PROTOCOL;
-      case LIMIT -> Failure.LIMIT;
-    };
+    return failure;
   }
 
   /**
-   * A failed connect, by what the socket said: TlsConnection keeps only the JDK's message ("connect failed:
-   * Connection refused", "... No route to host", "connect timed out after 3000 ms"), so this is the one place that
-   * reads it.
+   * The kind of a failed TCP connect, by the exception's type where the JDK gives one (sun.nio.ch.Net's
+   * handleSocketError: ECONNREFUSED is a ConnectException, EHOSTUNREACH a NoRouteToHostException, EADDRNOTAVAIL a
+   * BindException). ETIMEDOUT shares ConnectException with ECONNREFUSED, and ENETUNREACH and ECONNRESET come as a
+   * plain SocketException: the JDK carries those errnos only as strerror(3) text, so this is the one place that reads
+   * it, at the socket; the reasons we write are never read back.
    */
-  static Failure connectFailure(String message) {
-    String text = message.toLowerCase(Locale.ROOT);
-    if (text.startsWith("connect timed out")) {
+  static Failure connectFailure(IOException e) {
+    String errno = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+    if (e instanceof SocketTimeoutException || errno.equals("connection timed out")) {
       return Failure.CONNECT_TIMEOUT;
     }
-    if (text.contains("connection refused")) {
+    if (e instanceof NoRouteToHostException || errno.equals("network is unreachable")) {
+      return Failure.UNREACHABLE;
+    }
+    if (e instanceof ConnectException) {
       return Failure.REFUSED;
     }
-    if (text.contains("unreachable") || text.contains("no route to host")) {
-      return Failure.UNREACHABLE;
+    if (!(e instanceof BindException) && errno.startsWith("connection reset")) {
+      return Failure.RESET;
     }
     return Failure.OTHER; // another connect error (no local port free, ...): retried, as before kinds
   }
@@ -93,7 +78,7 @@ final class ScanFailure extends Exception {
     if (!beforeServerHello) {
       return false;
     }
-    return switch (kind) {
+    return switch (failure) {
       case CLOSED, RESET -> true;
       case ALERT -> alert.description() == Alert.PROTOCOL_VERSION || alert.description() == Alert.HANDSHAKE_FAILURE
           || alert.description() == Alert.INSUFFICIENT_SECURITY;

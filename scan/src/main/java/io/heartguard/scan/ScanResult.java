@@ -1,5 +1,6 @@
 package io.heartguard.scan;
 
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.wire.heartbeat.HeartbeatMode;
 import io.heartguard.wire.record.ProtocolVersion;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.List;
  * @param failure why there is no verdict: {@link Failure#NONE} exactly when the verdict is VULNERABLE or NOT_VULNERABLE
  */
 public record ScanResult(
-    Target target,
+    ScanTarget target,
     String address,
     ProtocolVersion tlsVersion,
     String cipher,
@@ -50,29 +51,13 @@ public record ScanResult(
     warnings = List.copyOf(warnings);
   }
 
-  /** A result whose failure kind is derived from its verdict and reason ({@link Failure#derived}). */
-  public ScanResult(Target target, String address, ProtocolVersion tlsVersion, String cipher, HeartbeatMode heartbeat,
-      Verdict verdict, String reason, List<String> evidence, long bytesLeaked, CertificateFacts certificate,
-      DumpSummary dump, List<String> warnings, long elapsedMillis, String protocol) {
-    this(target, address, tlsVersion, cipher, heartbeat, verdict, reason, evidence, bytesLeaked, certificate, dump,
-        warnings, elapsedMillis, protocol, Failure.derived(verdict, reason));
-  }
-
-  /** A result of plain TLS, as before STARTTLS existed. */
-  public ScanResult(Target target, String address, ProtocolVersion tlsVersion, String cipher, HeartbeatMode heartbeat,
-      Verdict verdict, String reason, List<String> evidence, long bytesLeaked, CertificateFacts certificate,
-      DumpSummary dump, List<String> warnings, long elapsedMillis) {
-    this(target, address, tlsVersion, cipher, heartbeat, verdict, reason, evidence, bytesLeaked, certificate, dump,
-        warnings, elapsedMillis, PLAIN_TLS, Failure.derived(verdict, reason));
-  }
-
-  /** RFC 6520 section 2's name for a heartbeat mode, as reports print it. */
   /** The same result, timed as {@code elapsedMillis}: the whole time of a check and its retries. */
   public ScanResult withElapsedMillis(long elapsedMillis) {
     return new ScanResult(target, address, tlsVersion, cipher, heartbeat, verdict, reason, evidence, bytesLeaked,
         certificate, dump, warnings, elapsedMillis, protocol, failure);
   }
 
+  /** RFC 6520 section 2's name for a heartbeat mode, as reports print it. */
   public static String modeName(HeartbeatMode mode) {
     return switch (mode) {
       case PEER_ALLOWED_TO_SEND -> "peer_allowed_to_send";

@@ -53,13 +53,13 @@ record ServerFlight(ServerHello hello, CertificateMessage certificate, int messa
         }
         case HANDSHAKE -> {
           if (record.fragment().isEmpty() && ++idleRecords > MAX_IDLE_RECORDS) {
-            throw new ScanFailure(ScanFailure.Kind.LIMIT, "more than " + MAX_IDLE_RECORDS + " empty handshake records");
+            throw new ScanFailure(Failure.LIMIT, "more than " + MAX_IDLE_RECORDS + " empty handshake records");
           }
           handshake.feed(record.fragment());
           HandshakeMessage message;
           while ((message = nextMessage(handshake)) != null) {
             if (++messages > MAX_MESSAGES) {
-              throw new ScanFailure(ScanFailure.Kind.LIMIT,
+              throw new ScanFailure(Failure.LIMIT,
                   "more than " + MAX_MESSAGES + " handshake messages without a ServerHelloDone");
             }
             if (hello == null) {
@@ -77,14 +77,16 @@ record ServerFlight(ServerHello hello, CertificateMessage certificate, int messa
         case HEARTBEAT -> {
           // A server may send its own heartbeat request at any time (RFC 6520 section 3); it is not an answer.
           if (++idleRecords > MAX_IDLE_RECORDS) {
-            throw new ScanFailure(ScanFailure.Kind.LIMIT, "more than " + MAX_IDLE_RECORDS + " heartbeat records during the handshake");
+            throw new ScanFailure(Failure.LIMIT,
+                "more than " + MAX_IDLE_RECORDS + " heartbeat records during the handshake");
           }
         }
-        default -> throw new ScanFailure(ScanFailure.Kind.PROTOCOL, "unexpected " + record.type() + " record "
+        default -> throw new ScanFailure(Failure.PROTOCOL, "unexpected " + record.type() + " record "
             + (hello == null ? "before the ServerHello" : "before ServerHelloDone"));
       }
       if (connection.bytesRead() > MAX_FLIGHT_BYTES) {
-        throw new ScanFailure(ScanFailure.Kind.LIMIT, "server flight longer than " + MAX_FLIGHT_BYTES + " bytes without a ServerHelloDone");
+        throw new ScanFailure(Failure.LIMIT,
+            "server flight longer than " + MAX_FLIGHT_BYTES + " bytes without a ServerHelloDone");
       }
     }
   }
@@ -93,24 +95,24 @@ record ServerFlight(ServerHello hello, CertificateMessage certificate, int messa
     try {
       return handshake.next();
     } catch (HandshakeException e) {
-      throw new ScanFailure(ScanFailure.Kind.LIMIT, e.getMessage());
+      throw new ScanFailure(Failure.LIMIT, e.getMessage());
     }
   }
 
   private static ServerHello parseHello(HandshakeMessage message, ProtocolVersion offered) throws ScanFailure {
     if (message.type() != HandshakeType.SERVER_HELLO) {
-      throw new ScanFailure(ScanFailure.Kind.PROTOCOL,
+      throw new ScanFailure(Failure.PROTOCOL,
           "expected a ServerHello (2) first, got handshake type " + message.typeCode()).beforeServerHello();
     }
     ServerHello hello;
     try {
       hello = ServerHello.parse(message.body());
     } catch (HandshakeException e) {
-      throw new ScanFailure(ScanFailure.Kind.PROTOCOL, "malformed ServerHello: " + e.getMessage());
+      throw new ScanFailure(Failure.PROTOCOL, "malformed ServerHello: " + e.getMessage());
     }
     // RFC 5246 section 7.4.1.3: server_version is the lower of the client's and the highest the server supports.
     if (!hello.version().isTlsUpTo12() || hello.version().compareTo(offered) > 0) {
-      throw new ScanFailure(ScanFailure.Kind.PROTOCOL,
+      throw new ScanFailure(Failure.PROTOCOL,
           "ServerHello chose " + hello.version() + ", not a version up to the offered " + offered);
     }
     return hello;
@@ -120,7 +122,7 @@ record ServerFlight(ServerHello hello, CertificateMessage certificate, int messa
     try {
       return CertificateMessage.parse(body);
     } catch (HandshakeException e) {
-      throw new ScanFailure(ScanFailure.Kind.PROTOCOL, "malformed Certificate message: " + e.getMessage());
+      throw new ScanFailure(Failure.PROTOCOL, "malformed Certificate message: " + e.getMessage());
     }
   }
 
@@ -128,7 +130,7 @@ record ServerFlight(ServerHello hello, CertificateMessage certificate, int messa
     try {
       return Alert.parse(fragment);
     } catch (AlertException e) {
-      throw new ScanFailure(ScanFailure.Kind.PROTOCOL, "malformed alert: " + e.getMessage());
+      throw new ScanFailure(Failure.PROTOCOL, "malformed alert: " + e.getMessage());
     }
   }
 }

@@ -9,7 +9,6 @@ import io.heartguard.wire.record.TlsRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -59,7 +58,7 @@ final class TlsConnection implements AutoCloseable {
       throws ScanFailure {
     int wait = Math.min(connectTimeoutMillis, deadline.remainingMillis());
     if (wait <= 0) {
-      throw new ScanFailure(ScanFailure.Kind.TIMEOUT, "no time left to connect");
+      throw new ScanFailure(Failure.TIMEOUT, "no time left to connect");
     }
     Socket socket = new Socket();
     try {
@@ -67,21 +66,22 @@ final class TlsConnection implements AutoCloseable {
       socket.connect(address, wait);
     } catch (SocketTimeoutException e) {
       closeQuietly(socket);
-      throw new ScanFailure(ScanFailure.Kind.CONNECT, "connect timed out after " + wait + " ms");
+      throw new ScanFailure(Failure.CONNECT_TIMEOUT, "connect timed out after " + wait + " ms");
     } catch (IOException e) {
       closeQuietly(socket);
-      if (!(e instanceof ConnectException) && e.getMessage() != null && e.getMessage().contains("reset")) {
+      Failure kind = ScanFailure.connectFailure(e);
+      if (kind == Failure.RESET) {
         // The server accepted, then reset before connect() returned: a refusal of the client, as a hang-up is.
-        throw new ScanFailure(ScanFailure.Kind.RESET, "connection reset as it opened: " + e.getMessage()).beforeServerHello();
+        throw new ScanFailure(Failure.RESET, "connection reset as it opened: " + e.getMessage()).beforeServerHello();
       }
-      throw new ScanFailure(ScanFailure.Kind.CONNECT, "connect failed: " + e.getMessage());
+      throw new ScanFailure(kind, "connect failed: " + e.getMessage());
     }
     try {
       return new TlsConnection(socket, deadline, readLimit);
     } catch (IOException e) {
       // Accepted, then reset before we sent anything: how some servers refuse a client, as a hang-up would.
       closeQuietly(socket);
-      throw new ScanFailure(ScanFailure.Kind.RESET, "connection broke right after connect: " + e.getMessage())
+      throw new ScanFailure(Failure.RESET, "connection broke right after connect: " + e.getMessage())
           .beforeServerHello();
     }
   }
@@ -116,7 +116,7 @@ final class TlsConnection implements AutoCloseable {
         try {
           return readPlain(buffer, offset, length);
         } catch (ScanFailure f) {
-          throw new StartTlsException(f.kind() == ScanFailure.Kind.LIMIT
+          throw new StartTlsException(f.failure() == Failure.LIMIT
               ? StartTlsException.Kind.LIMIT : StartTlsException.Kind.TRANSPORT, f.getMessage());
         }
       }
@@ -139,7 +139,7 @@ final class TlsConnection implements AutoCloseable {
 
   private int readPlain(byte[] buffer, int offset, int length) throws ScanFailure {
     if (bytesRead >= readLimit) {
-      throw new ScanFailure(ScanFailure.Kind.LIMIT, "server sent more than the " + readLimit + " bytes we read");
+      throw new ScanFailure(Failure.LIMIT, "server sent more than the " + readLimit + " bytes we read");
     }
     int wait = deadline.remainingMillis();
     if (wait == 0) {
@@ -155,7 +155,7 @@ final class TlsConnection implements AutoCloseable {
       throw ioFailure("while reading", e);
     }
     if (n < 0) {
-      throw new ScanFailure(ScanFailure.Kind.CLOSED, "server closed the connection");
+      throw new ScanFailure(Failure.CLOSED, "server closed the connection");
     }
     bytesRead += n;
     return n;
@@ -168,14 +168,14 @@ final class TlsConnection implements AutoCloseable {
       try {
         record = records.next();
       } catch (RecordException e) {
-        throw new ScanFailure(ScanFailure.Kind.PROTOCOL,
+        throw new ScanFailure(Failure.PROTOCOL,
             "not TLS: " + e.getMessage() + " (first bytes " + preview(records.peekBuffered(16)) + ")");
       }
       if (record != null) {
         return record;
       }
       if (bytesRead >= readLimit) {
-        throw new ScanFailure(ScanFailure.Kind.LIMIT, "server sent more than the " + readLimit + " bytes we read");
+        throw new ScanFailure(Failure.LIMIT, "server sent more than the " + readLimit + " bytes we read");
       }
       int wait = deadline.remainingMillis();
       if (wait == 0) {
@@ -191,7 +191,7 @@ final class TlsConnection implements AutoCloseable {
         throw ioFailure("while reading", e);
       }
       if (n < 0) {
-        throw new ScanFailure(ScanFailure.Kind.CLOSED, records.buffered() == 0
+        throw new ScanFailure(Failure.CLOSED, records.buffered() == 0
             ? "server closed the connection"
             : "server closed the connection in the middle of a record (" + records.buffered() + " bytes of it read)");
       }
@@ -207,7 +207,7 @@ final class TlsConnection implements AutoCloseable {
   }
 
   private ScanFailure timeout() {
-    return new ScanFailure(ScanFailure.Kind.TIMEOUT, records.buffered() == 0
+    return new ScanFailure(Failure.TIMEOUT, records.buffered() == 0
         ? "timed out waiting for the server"
         : "timed out in the middle of a record (" + records.buffered() + " bytes of it read)");
   }
@@ -217,7 +217,7 @@ final class TlsConnection implements AutoCloseable {
       return timeout(); // the watchdog closed the socket under a blocked call
     }
     String what = e instanceof SocketException && e.getMessage() != null ? e.getMessage() : e.toString();
-    return new ScanFailure(ScanFailure.Kind.RESET, "connection broke " + when + ": " + what);
+    return new ScanFailure(Failure.RESET, "connection broke " + when + ": " + what);
   }
 
   /** Hex and ASCII of the first bytes a non-TLS server sent (its own banner, not leaked memory). */

@@ -1,5 +1,6 @@
 package io.heartguard.scan;
 
+import io.heartguard.targets.ScanTarget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heartguard.lab.starttls.StartTlsProtocol;
@@ -48,7 +49,7 @@ class AfterHandshakeAgainstOpenSslTest {
   @Test
   void openSsl101fLeaksInsideTheEncryptedSessionAtEveryVersion() {
     for (ProtocolVersion version : List.of(ProtocolVersion.TLS1_2, ProtocolVersion.TLS1_1, ProtocolVersion.TLS1_0)) {
-      ScanResult result = new HeartbleedCheck().check(Target.parse("127.0.0.1:" + vulnerable.port()),
+      ScanResult result = new HeartbleedCheck().check(ScanTarget.parse("127.0.0.1:" + vulnerable.port()),
           AFTER_HANDSHAKE.withVersions(List.of(version)));
 
       assertThat(result.verdict()).as("%s: %s %s", version, result.reason(), result.evidence()).isEqualTo(Verdict.VULNERABLE);
@@ -64,7 +65,7 @@ class AfterHandshakeAgainstOpenSslTest {
 
   @Test
   void openSsl101gAnswersTheControlAndDiscardsTheProbeInsideTheSession() {
-    ScanResult result = new HeartbleedCheck().check(Target.parse("127.0.0.1:" + fixed.port()), AFTER_HANDSHAKE);
+    ScanResult result = new HeartbleedCheck().check(ScanTarget.parse("127.0.0.1:" + fixed.port()), AFTER_HANDSHAKE);
 
     assertThat(result.verdict()).as("%s %s", result.reason(), result.evidence()).isEqualTo(Verdict.NOT_VULNERABLE);
     assertThat(result.reason()).isEqualTo("well-formed heartbeat answered, malformed one discarded: the 1.0.1g fix,"
@@ -77,7 +78,7 @@ class AfterHandshakeAgainstOpenSslTest {
   void openSsl101fBehindAnSmtpStartTlsDialogLeaksAfterTheHandshake() throws Exception {
     try (ServerSocket relay = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Thread front = Thread.ofVirtual().start(() -> smtpThenRelay(relay, vulnerable));
-      ScanResult result = new HeartbleedCheck().check(Target.parse("127.0.0.1:" + relay.getLocalPort()),
+      ScanResult result = new HeartbleedCheck().check(ScanTarget.parse("127.0.0.1:" + relay.getLocalPort()),
           AFTER_HANDSHAKE.withStartTls(StartTlsMode.of(StartTls.SMTP)));
       front.join();
 

@@ -1,5 +1,6 @@
 package io.heartguard.scan;
 
+import io.heartguard.targets.ScanTarget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heartguard.lab.LabHeartbeatStage;
@@ -22,7 +23,7 @@ class AfterHandshakeLabTest {
       .withVersions(ScanOptions.ALL_VERSIONS.subList(0, 3)).withAfterHandshake(true);
 
   private static ScanResult scan(LabServer lab, ScanOptions options) {
-    return new HeartbleedCheck().check(Target.parse("127.0.0.1:" + lab.address().getPort()), options);
+    return new HeartbleedCheck().check(ScanTarget.parse("127.0.0.1:" + lab.address().getPort()), options);
   }
 
   private static LabOptions afterHandshakeOnly(LabOptions options) {

@@ -3,8 +3,14 @@ package io.heartguard.scan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.heartguard.targets.ScanTarget;
+import java.net.BindException;
+import java.net.ConnectException;
 import java.net.InetAddress;
+import java.net.NoRouteToHostException;
 import java.net.ServerSocket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -23,7 +29,7 @@ class FailureKindTest {
 
   private ScanResult scan(ServerPolicy policy) throws Exception {
     try (FakeServer server = FakeServer.start(policy)) {
-      return check.check(Target.parse(server.target()), OPTIONS);
+      return check.check(ScanTarget.parse(server.target()), OPTIONS);
     }
   }
 
@@ -71,7 +77,7 @@ class FailureKindTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort(); // closed again at once: nothing listens there now
     }
-    ScanResult result = check.check(Target.parse("127.0.0.1:" + port), OPTIONS);
+    ScanResult result = check.check(ScanTarget.parse("127.0.0.1:" + port), OPTIONS);
 
     assertThat(result.reason()).isEqualTo("connect failed: Connection refused");
     assertThat(result.failure()).isEqualTo(Failure.REFUSED);
@@ -91,28 +97,31 @@ class FailureKindTest {
   }
 
   @Test
-  void aConnectErrorIsReadFromTheSocketsMessage() {
-    assertThat(ScanFailure.connectFailure("connect failed: Connection refused")).isEqualTo(Failure.REFUSED);
-    assertThat(ScanFailure.connectFailure("connect timed out after 3000 ms")).isEqualTo(Failure.CONNECT_TIMEOUT);
-    assertThat(ScanFailure.connectFailure("connect failed: No route to host")).isEqualTo(Failure.UNREACHABLE);
-    assertThat(ScanFailure.connectFailure("connect failed: Network is unreachable")).isEqualTo(Failure.UNREACHABLE);
-    assertThat(ScanFailure.connectFailure("connect failed: Cannot assign requested address")).isEqualTo(Failure.OTHER);
-  }
-
-  @Test
-  void resultsBuiltWithoutAKindDeriveOneFromVerdictAndReason() {
-    Target target = new Target("192.0.2.1:443", "192.0.2.1", 443, null);
-
-    assertThat(legacy(target, Verdict.VULNERABLE, "leaked").failure()).isEqualTo(Failure.NONE);
-    assertThat(legacy(target, Verdict.INCONCLUSIVE, "connect failed: Connection refused").failure())
-        .isEqualTo(Failure.REFUSED);
-    assertThat(legacy(target, Verdict.INCONCLUSIVE, "timed out waiting for the server").failure())
+  void aConnectErrorIsReadFromTheExceptionsTypeAndOnlyThenFromTheJdksErrnoText() {
+    assertThat(ScanFailure.connectFailure(new ConnectException("Connection refused"))).isEqualTo(Failure.REFUSED);
+    assertThat(ScanFailure.connectFailure(new SocketTimeoutException("Connect timed out")))
+        .isEqualTo(Failure.CONNECT_TIMEOUT);
+    assertThat(ScanFailure.connectFailure(new ConnectException("Connection timed out")))
+        .isEqualTo(Failure.CONNECT_TIMEOUT);
+    assertThat(ScanFailure.connectFailure(new NoRouteToHostException("No route to host")))
+        .isEqualTo(Failure.UNREACHABLE);
+    assertThat(ScanFailure.connectFailure(new SocketException("Network is unreachable")))
+        .isEqualTo(Failure.UNREACHABLE);
+    assertThat(ScanFailure.connectFailure(new SocketException("Connection reset by peer"))).isEqualTo(Failure.RESET);
+    assertThat(ScanFailure.connectFailure(new BindException("Cannot assign requested address")))
         .isEqualTo(Failure.OTHER);
   }
 
   @Test
+  void aFailureIsNeverReadBackFromItsReason() {
+    // The kind is what the failure was made with, whatever its words say.
+    assertThat(new ScanFailure(Failure.TIMEOUT, "connect failed: Connection refused").failure())
+        .isEqualTo(Failure.TIMEOUT);
+  }
+
+  @Test
   void aVerdictWithAFailureOrAnInconclusiveWithoutOneIsRefused() {
-    Target target = new Target("192.0.2.1:443", "192.0.2.1", 443, null);
+    ScanTarget target = new ScanTarget("192.0.2.1:443", "192.0.2.1", 443);
 
     assertThatThrownBy(() -> withKind(target, Verdict.NOT_VULNERABLE, Failure.TIMEOUT))
         .isInstanceOf(IllegalArgumentException.class)
@@ -122,11 +131,7 @@ class FailureKindTest {
         .hasMessage("a INCONCLUSIVE result has failure kind NONE, expected one other than NONE");
   }
 
-  private static ScanResult legacy(Target target, Verdict verdict, String reason) {
-    return new ScanResult(target, null, null, null, null, verdict, reason, List.of(), 0, null, null, List.of(), 0);
-  }
-
-  private static ScanResult withKind(Target target, Verdict verdict, Failure failure) {
+  private static ScanResult withKind(ScanTarget target, Verdict verdict, Failure failure) {
     return new ScanResult(target, null, null, null, null, verdict, "fake", List.of(), 0, null, null, List.of(), 0,
         ScanResult.PLAIN_TLS, failure);
   }

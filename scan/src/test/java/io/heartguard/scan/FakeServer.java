@@ -1,5 +1,6 @@
 package io.heartguard.scan;
 
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.wire.ByteWriter;
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.alert.Alert;
@@ -135,7 +136,7 @@ final class FakeServer implements AutoCloseable {
     return new InetSocketAddress(serverSocket.getInetAddress(), serverSocket.getLocalPort());
   }
 
-  /** host:port (with brackets for IPv6), to hand to {@link Target#parse}. */
+  /** host:port (with brackets for IPv6), to hand to {@link ScanTarget#parse}. */
   String target() {
     String host = serverSocket.getInetAddress().getHostAddress();
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + serverSocket.getLocalPort();

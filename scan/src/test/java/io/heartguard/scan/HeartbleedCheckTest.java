@@ -2,6 +2,7 @@ package io.heartguard.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.heartbeat.HeartbeatMode;
 import io.heartguard.wire.record.ProtocolVersion;
@@ -17,7 +18,7 @@ class HeartbleedCheckTest {
   private final HeartbleedCheck check = new HeartbleedCheck();
 
   private ScanResult scan(FakeServer server) {
-    return check.check(Target.parse(server.target()), OPTIONS);
+    return check.check(ScanTarget.parse(server.target()), OPTIONS);
   }
 
   @Test
@@ -49,7 +50,7 @@ class HeartbleedCheckTest {
   @Test
   void controlAnsweredAndProbeDiscardedIsNotVulnerableWithoutWaitingForATimeout() throws Exception {
     try (FakeServer server = FakeServer.start(ServerPolicy.PATCHED)) {
-      ScanResult result = check.check(Target.parse(server.target()), ScanOptions.defaults().withTimeout(Duration.ofSeconds(30)));
+      ScanResult result = check.check(ScanTarget.parse(server.target()), ScanOptions.defaults().withTimeout(Duration.ofSeconds(30)));
 
       assertThat(result.verdict()).isEqualTo(Verdict.NOT_VULNERABLE);
       assertThat(result.reason()).isEqualTo("well-formed heartbeat answered, malformed one discarded: the 1.0.1g fix");
@@ -125,8 +126,8 @@ class HeartbleedCheckTest {
   @Test
   void aNameIsSentAsServerNameIndicationAndAnAddressIsNot() throws Exception {
     try (FakeServer server = FakeServer.start(ServerPolicy.PATCHED)) {
-      check.check(new Target("localhost", "localhost", server.address().getPort()), OPTIONS);
-      check.check(Target.parse(server.target()), OPTIONS);
+      check.check(new ScanTarget("localhost", "localhost", server.address().getPort()), OPTIONS);
+      check.check(ScanTarget.parse(server.target()), OPTIONS);
 
       assertThat(server.serverNames()).containsExactly("localhost");
     }

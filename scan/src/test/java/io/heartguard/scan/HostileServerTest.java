@@ -2,6 +2,7 @@ package io.heartguard.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heartguard.targets.ScanTarget;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,7 @@ class HostileServerTest {
 
   private ScanResult scan(ServerPolicy policy) throws Exception {
     try (FakeServer server = FakeServer.start(policy)) {
-      ScanResult result = check.check(Target.parse(server.target()), OPTIONS);
+      ScanResult result = check.check(ScanTarget.parse(server.target()), OPTIONS);
       assertThat(result.verdict()).as(result.reason()).isEqualTo(Verdict.INCONCLUSIVE);
       assertThat(result.elapsedMillis()).isLessThan(TIMEOUT.toMillis() + 500);
       return result;
@@ -68,7 +69,7 @@ class HostileServerTest {
   @Test
   void closingInTheMiddleOfTheServerHelloIsNotAVersionRefusal() throws Exception {
     try (FakeServer server = FakeServer.start(ServerPolicy.EARLY_CLOSE)) {
-      ScanResult result = check.check(Target.parse(server.target()), OPTIONS);
+      ScanResult result = check.check(ScanTarget.parse(server.target()), OPTIONS);
 
       assertThat(result.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
       assertThat(result.reason()).startsWith("server closed the connection in the middle of a record");
@@ -110,7 +111,7 @@ class HostileServerTest {
   @Test
   void aHangUpOnEveryHelloTriesEveryVersionThenGivesUp() throws Exception {
     try (FakeServer server = FakeServer.start(ServerPolicy.DISCONNECT_AT_START)) {
-      ScanResult result = check.check(Target.parse(server.target()), OPTIONS);
+      ScanResult result = check.check(ScanTarget.parse(server.target()), OPTIONS);
 
       assertThat(result.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
       assertThat(result.reason()).isEqualTo("no version from TLSv1.2 down to SSLv3 accepted: server closed the connection");
@@ -121,7 +122,7 @@ class HostileServerTest {
   @Test
   void aResetOnEveryHelloTriesEveryVersionThenGivesUp() throws Exception {
     try (FakeServer server = FakeServer.start(ServerPolicy.RESET_AT_START)) {
-      ScanResult result = check.check(Target.parse(server.target()), OPTIONS);
+      ScanResult result = check.check(ScanTarget.parse(server.target()), OPTIONS);
 
       assertThat(result.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
       // The reset may come as connect() returns, as the hello goes out, or as the answer is awaited.
@@ -137,7 +138,7 @@ class HostileServerTest {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    ScanResult result = check.check(Target.parse("127.0.0.1:" + port), OPTIONS);
+    ScanResult result = check.check(ScanTarget.parse("127.0.0.1:" + port), OPTIONS);
 
     assertThat(result.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
     assertThat(result.reason()).startsWith("connect failed: Connection refused");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heartguard.lab.LabOptions;
 import io.heartguard.lab.LabServer;
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.wire.record.ProtocolVersion;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
@@ -24,7 +25,7 @@ class LabEndToEndTest {
     InetSocketAddress address = lab.address();
     String host = address.getAddress().getHostAddress();
     String target = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
-    return check.check(Target.parse(target), options);
+    return check.check(ScanTarget.parse(target), options);
   }
 
   static List<ProtocolVersion> versions() {

@@ -2,6 +2,7 @@ package io.heartguard.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heartguard.targets.ScanTarget;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -34,7 +35,7 @@ class OpenSslServerTest {
         .redirectErrorStream(true).start();
     try {
       awaitAccept(server);
-      ScanResult result = new HeartbleedCheck().check(Target.parse("127.0.0.1:" + port),
+      ScanResult result = new HeartbleedCheck().check(ScanTarget.parse("127.0.0.1:" + port),
           ScanOptions.defaults().withTimeout(Duration.ofSeconds(5)));
 
       assertThat(result.verdict()).as(result.reason()).isEqualTo(Verdict.NOT_VULNERABLE);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heartguard.scan.starttls.StartTls;
 import io.heartguard.scan.starttls.StartTlsMode;
+import io.heartguard.targets.ScanTarget;
 import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class StartTlsCheckTest {
   private ScanResult scan(DialogScript script, ServerPolicy policy) throws Exception {
     try (FakeServer server = FakeServer.start(FakeServer.Config.of(policy).withPrelude(script))) {
       // "localhost" so that XMPP has a name to address its stream to.
-      return check.check(new Target("localhost:" + server.address().getPort(), "localhost", server.address().getPort()),
+      return check.check(new ScanTarget("localhost:" + server.address().getPort(), "localhost", server.address().getPort()),
           OPTIONS.withStartTls(StartTlsMode.of(script.protocol())));
     }
   }
@@ -140,7 +141,7 @@ class StartTlsCheckTest {
   @Test
   void aSilentServerEndsAtTheDeadline() throws Exception {
     try (FakeServer server = FakeServer.start(FakeServer.Config.of(ServerPolicy.VULNERABLE).withPrelude(DialogScript.SILENT))) {
-      ScanResult result = check.check(Target.parse(server.target()),
+      ScanResult result = check.check(ScanTarget.parse(server.target()),
           ScanOptions.defaults().withTimeout(Duration.ofMillis(300)).withStartTls(StartTlsMode.of(StartTls.SMTP)));
 
       assertThat(result.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
@@ -153,7 +154,7 @@ class StartTlsCheckTest {
   void eachVersionFallbackRunsTheDialogAgain() throws Exception {
     try (FakeServer server = FakeServer.start(FakeServer.Config.of(ServerPolicy.PATCHED)
         .withMaxVersion(io.heartguard.wire.record.ProtocolVersion.TLS1_0, -1).withPrelude(DialogScript.POP3))) {
-      ScanResult result = check.check(Target.parse(server.target()), OPTIONS.withStartTls(StartTlsMode.of(StartTls.POP3)));
+      ScanResult result = check.check(ScanTarget.parse(server.target()), OPTIONS.withStartTls(StartTlsMode.of(StartTls.POP3)));
 
       assertThat(result.verdict()).as(result.reason()).isEqualTo(Verdict.NOT_VULNERABLE);
       assertThat(result.tlsVersion()).hasToString("TLSv1.0");
@@ -165,7 +166,7 @@ class StartTlsCheckTest {
   @Test
   void autoPicksTheDialogByPortAndPlainTlsElsewhere() throws Exception {
     try (FakeServer server = FakeServer.start(ServerPolicy.VULNERABLE)) {
-      ScanResult result = check.check(Target.parse(server.target()), OPTIONS.withStartTls(StartTlsMode.AUTO));
+      ScanResult result = check.check(ScanTarget.parse(server.target()), OPTIONS.withStartTls(StartTlsMode.AUTO));
 
       assertThat(result.verdict()).isEqualTo(Verdict.VULNERABLE);
       assertThat(result.protocol()).isEqualTo("tls");

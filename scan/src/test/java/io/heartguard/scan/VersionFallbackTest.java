@@ -2,6 +2,7 @@ package io.heartguard.scan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.wire.alert.Alert;
 import io.heartguard.wire.record.ProtocolVersion;
 import java.time.Duration;
@@ -18,7 +19,7 @@ class VersionFallbackTest {
     for (ProtocolVersion max : ScanOptions.ALL_VERSIONS) {
       try (FakeServer server = FakeServer.start(FakeServer.Config.of(ServerPolicy.VULNERABLE)
           .withMaxVersion(max, Alert.PROTOCOL_VERSION))) {
-        ScanResult result = check.check(Target.parse(server.target()), OPTIONS);
+        ScanResult result = check.check(ScanTarget.parse(server.target()), OPTIONS);
 
         assertThat(result.verdict()).as(max.toString()).isEqualTo(Verdict.VULNERABLE);
         assertThat(result.tlsVersion()).isEqualTo(max);
@@ -31,7 +32,7 @@ class VersionFallbackTest {
   @Test
   void aHangUpOnTheHelloAlsoMovesToTheNextVersion() throws Exception {
     try (FakeServer server = FakeServer.start(FakeServer.Config.of(ServerPolicy.PATCHED).withMaxVersion(ProtocolVersion.TLS1_0, -1))) {
-      ScanResult result = check.check(Target.parse(server.target()), OPTIONS);
+      ScanResult result = check.check(ScanTarget.parse(server.target()), OPTIONS);
 
       assertThat(result.verdict()).isEqualTo(Verdict.NOT_VULNERABLE);
       assertThat(server.offeredVersions()).containsExactly(ProtocolVersion.TLS1_2, ProtocolVersion.TLS1_1, ProtocolVersion.TLS1_0);
@@ -42,7 +43,7 @@ class VersionFallbackTest {
   @Test
   void aServerRefusingEveryVersionIsInconclusiveNamingTheRange() throws Exception {
     try (FakeServer server = FakeServer.start(ServerPolicy.REFUSE_ALL_VERSIONS)) {
-      ScanResult result = check.check(Target.parse(server.target()), OPTIONS);
+      ScanResult result = check.check(ScanTarget.parse(server.target()), OPTIONS);
 
       assertThat(result.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
       assertThat(result.reason()).isEqualTo("no version from TLSv1.2 down to SSLv3 accepted:"
@@ -54,7 +55,7 @@ class VersionFallbackTest {
   @Test
   void aForcedVersionIsTheOnlyOneOffered() throws Exception {
     try (FakeServer server = FakeServer.start(ServerPolicy.PATCHED)) {
-      ScanResult result = check.check(Target.parse(server.target()), OPTIONS.withVersions(List.of(ProtocolVersion.TLS1_1)));
+      ScanResult result = check.check(ScanTarget.parse(server.target()), OPTIONS.withVersions(List.of(ProtocolVersion.TLS1_1)));
 
       assertThat(result.verdict()).isEqualTo(Verdict.NOT_VULNERABLE);
       assertThat(result.tlsVersion()).isEqualTo(ProtocolVersion.TLS1_1);
@@ -66,7 +67,7 @@ class VersionFallbackTest {
   void aForcedVersionTheServerRefusesIsInconclusiveWithTheAlert() throws Exception {
     try (FakeServer server = FakeServer.start(FakeServer.Config.of(ServerPolicy.PATCHED)
         .withMaxVersion(ProtocolVersion.TLS1_0, Alert.PROTOCOL_VERSION))) {
-      ScanResult result = check.check(Target.parse(server.target()), OPTIONS.withVersions(List.of(ProtocolVersion.TLS1_2)));
+      ScanResult result = check.check(ScanTarget.parse(server.target()), OPTIONS.withVersions(List.of(ProtocolVersion.TLS1_2)));
 
       assertThat(result.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
       assertThat(result.reason()).isEqualTo("alert fatal protocol_version(70) in answer to the TLSv1.2 ClientHello");

@@ -15,8 +15,8 @@ import io.heartguard.scan.HeartbeatOracle;
 import io.heartguard.scan.HeartbleedCheck;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
-import io.heartguard.scan.Target;
 import io.heartguard.scan.Verdict;
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.wire.handshake.ClientHellos;
 import io.heartguard.wire.record.ProtocolVersion;
 import java.io.BufferedInputStream;
@@ -78,7 +78,7 @@ class OwnCapturesTest {
   void heartguardScanProbeIsAnOverflowToTheServerAndItsAnswerALeakToTheClient() throws Exception {
     ScanResult[] result = new ScanResult[1];
     Attacked attacked = recordAttackOnLab("heartguard-scan", port -> result[0] =
-        new HeartbleedCheck().check(Target.parse("127.0.0.1:" + port), ScanOptions.defaults()));
+        new HeartbleedCheck().check(ScanTarget.parse("127.0.0.1:" + port), ScanOptions.defaults()));
     assertThat(result[0].verdict()).as(result[0].reason()).isEqualTo(Verdict.VULNERABLE);
 
     Alert overflow = assertAttackAndLeakOnTheServer(attacked);

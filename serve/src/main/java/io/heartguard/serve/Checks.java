@@ -9,7 +9,6 @@ import io.heartguard.scan.HeartbleedCheck;
 import io.heartguard.scan.ScanResult;
 import io.heartguard.scan.ScanResultJson;
 import io.heartguard.scan.Scanner;
-import io.heartguard.scan.Target;
 import io.heartguard.scan.engine.ResultSink;
 import io.heartguard.scan.engine.ScanEngine;
 import io.heartguard.scan.starttls.StartTls;
@@ -26,6 +25,8 @@ import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,8 +64,8 @@ final class Checks implements AutoCloseable {
   private static final Duration MAX_RESOLVE = Duration.ofSeconds(5);
   private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
-  /** Where a queued check goes, by its id: the real target (with the validated address) and how to reach TLS. */
-  private record Pending(Target target, StartTlsMode mode, String key) {}
+  /** A queued check: its id, how to reach TLS, and its key in {@link #inFlightByTarget}. */
+  private record Pending(String id, StartTlsMode mode, String key) {}
 
   /** A submission's answer: the check, and whether it is a recent result rather than a new or running check. */
   record Submitted(WebCheck check, boolean cached) {}
@@ -77,7 +78,12 @@ final class Checks implements AutoCloseable {
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
   private final JsonFactory json = new JsonFactory();
-  private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  /**
+   * Queued and running checks, keyed by the very target queued for each (the engine hands it to the scanner, and the
+   * scanner's result carries it to the sink): by identity, so two checks of one host and port (auto and smtp, say)
+   * stay apart, and the target itself stays what the user submitted.
+   */
+  private final Map<ScanTarget, Pending> pending = Collections.synchronizedMap(new IdentityHashMap<>());
   /** The check in flight for each target key (protocol://host:port): a second request joins it instead of starting one. */
   private final Map<String, String> inFlightByTarget = new ConcurrentHashMap<>();
   private final Map<String, List<Consumer<WebCheck>>> listeners = new ConcurrentHashMap<>();
@@ -119,18 +125,18 @@ final class Checks implements AutoCloseable {
     StartTls fixed = protocol(request.protocol());
     boolean auto = request.protocol() == null || request.protocol().isBlank()
         || request.protocol().strip().equalsIgnoreCase(PROTOCOL_AUTO);
-    int defaultPort = fixed != null ? fixed.defaultPort() : Target.DEFAULT_PORT;
-    Target parsed;
+    int defaultPort = fixed != null ? fixed.defaultPort() : ScanTarget.DEFAULT_PORT;
+    ScanTarget parsed;
     try {
-      parsed = Target.parse(input, defaultPort);
-      boolean portNamed = Target.parse(input, defaultPort == 1 ? 2 : 1).port() == parsed.port();
+      parsed = ScanTarget.parse(input, defaultPort);
+      boolean portNamed = ScanTarget.parse(input, defaultPort == 1 ? 2 : 1).port() == parsed.port();
       if (request.port() != null) {
         Port.require(request.port());
         if (portNamed && request.port() != parsed.port()) {
           throw ApiError.badRequest("the target names port " + parsed.port() + " but 'port' is " + request.port()
               + "; give the port once");
         }
-        parsed = new Target(parsed.input(), parsed.host(), request.port());
+        parsed = new ScanTarget(parsed.input(), parsed.host(), request.port());
       }
     } catch (IllegalArgumentException e) {
       throw ApiError.badRequest(Html.printable(e.getMessage(), 200));
@@ -168,7 +174,7 @@ final class Checks implements AutoCloseable {
       throw ApiError.busy("too many checks in flight (" + options.maxInFlight() + "); try again in " + retry + " s", retry);
     }
     String id = newId();
-    Target target = new Target(input, host, port, address);
+    ScanTarget target = new ScanTarget(input, host, address, port);
     WebCheck check = new WebCheck(id, input, host, port, protocol, address.getHostAddress(), WebCheck.Status.QUEUED,
         null, null, clock.instant(), null);
     try {
@@ -177,10 +183,10 @@ final class Checks implements AutoCloseable {
       inFlight.decrementAndGet();
       throw new IllegalStateException(e.getMessage(), e);
     }
-    pending.put(id, new Pending(target, starttls == null ? StartTlsMode.NONE : StartTlsMode.of(starttls), targetKey));
+    pending.put(target, new Pending(id, starttls == null ? StartTlsMode.NONE : StartTlsMode.of(starttls), targetKey));
     inFlightByTarget.put(targetKey, id);
     // The engine connects to the address validated here, never to a second resolution of the name: no rebinding.
-    queue.add(new ScanTarget(id, host, address, port));
+    queue.add(target);
     return new Submitted(check, false);
   }
 
@@ -321,29 +327,28 @@ final class Checks implements AutoCloseable {
   /** The engine's scanner: marks the check running, then runs scan's check on the validated target. */
   private Scanner running(Scanner scanner) {
     return (queued, scanOptions) -> {
-      String id = queued.input();
-      Pending p = pending.get(id);
+      Pending p = pending.get(queued);
       try {
-        store.markRunning(id);
+        store.markRunning(p.id());
       } catch (StoreException e) {
         System.err.println("heartguard serve: " + e.getMessage());
       }
-      announce(id);
-      ScanResult result = scanner.check(p.target(), scanOptions.withStartTls(p.mode()));
-      return withTarget(result, queued); // the id travels back to the sink in the target's input
+      announce(p.id());
+      ScanResult result = scanner.check(queued, scanOptions.withStartTls(p.mode()));
+      // The sink finds the check by the queued target, so the result must carry that very object.
+      return result.target() == queued ? result : withTarget(result, queued);
     };
   }
 
   private final class Finished implements ResultSink {
     @Override
-    public void accept(ScanResult carried) {
-      String id = carried.target().input();
-      Pending p = pending.remove(id);
+    public void accept(ScanResult result) {
+      Pending p = pending.remove(result.target());
       if (p == null) {
         return;
       }
+      String id = p.id();
       inFlightByTarget.remove(p.key(), id);
-      ScanResult result = withTarget(carried, p.target());
       try {
         store.finish(id, result.verdict().name(), toJson(result), clock.instant());
       } catch (IOException e) {
@@ -386,7 +391,7 @@ final class Checks implements AutoCloseable {
     return out.toString();
   }
 
-  private static ScanResult withTarget(ScanResult r, Target target) {
+  private static ScanResult withTarget(ScanResult r, ScanTarget target) {
     return new ScanResult(target, r.address(), r.tlsVersion(), r.cipher(), r.heartbeat(), r.verdict(), r.reason(),
         r.evidence(), r.bytesLeaked(), r.certificate(), r.dump(), r.warnings(), r.elapsedMillis(), r.protocol(), r.failure());
   }
@@ -422,7 +427,10 @@ final class Checks implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    List<String> unfinished = List.copyOf(pending.keySet());
+    List<String> unfinished;
+    synchronized (pending) {
+      unfinished = pending.values().stream().map(Pending::id).toList();
+    }
     store.interruptUnfinished(clock.instant());
     pending.clear();
     inFlightByTarget.clear();

@@ -276,6 +276,26 @@ abstract class ApiContract {
   }
 
   @Test
+  void twoChecksOfOneHostAndPortInFlightAtOnceEachGetTheirOwnResultAndTheSubmittedTarget() throws Exception {
+    // One host and port, two protocols: two checks at once. serve keeps each check's id beside the target it
+    // queued, so neither result lands on the other check, and the target in each is the text the user submitted.
+    start(options(database(directory)));
+    String smtp = Http.json(http.postJson("/api/v1/checks",
+        "{\"target\": \"" + target(vulnerable) + "\", \"protocol\": \"smtp\"}")).get("id").asText();
+    String tls = Http.json(http.postJson("/api/v1/checks", body(target(vulnerable)))).get("id").asText();
+
+    JsonNode plain = awaitDone(tls);
+    JsonNode starttls = awaitDone(smtp);
+    assertThat(plain.get("protocol").asText()).isEqualTo("tls");
+    assertThat(plain.at("/result/verdict").asText()).isEqualTo("VULNERABLE");
+    assertThat(plain.at("/result/target").asText()).isEqualTo(target(vulnerable));
+    assertThat(starttls.get("protocol").asText()).isEqualTo("smtp");
+    assertThat(starttls.at("/result/protocol").asText()).isEqualTo("smtp");
+    assertThat(starttls.at("/result/verdict").asText()).isEqualTo("INCONCLUSIVE");
+    assertThat(starttls.at("/result/target").asText()).isEqualTo(target(vulnerable));
+  }
+
+  @Test
   void anUnknownCheckIs404InJsonAndOnItsPage() throws Exception {
     start(options(database(directory)));
     HttpResponse<String> api = http.get("/api/v1/checks/aaaaaaaaaaaaaaaaaaaaaaaaaa");

@@ -1,5 +1,6 @@
 package io.heartguard.store;
 
+import io.heartguard.scan.Verdict;
 import java.util.List;
 import java.util.Locale;
 

@@ -1,5 +1,6 @@
 package io.heartguard.store;
 
+import io.heartguard.scan.Verdict;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,5 +1,6 @@
 package io.heartguard.store;
 
+import io.heartguard.scan.Verdict;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;

@@ -1,5 +1,7 @@
 package io.heartguard.store;
 
+import io.heartguard.scan.Verdict;
+
 /** How many results of one kind (one port, one protocol, one TLS version) ended in each verdict. */
 public record Tally(String key, long vulnerable, long notVulnerable, long inconclusive) {
 

@@ -1,5 +1,6 @@
 package io.heartguard.store;
 
+import io.heartguard.scan.Verdict;
 import java.io.PrintWriter;
 import java.util.List;
 

@@ -2,6 +2,7 @@ package io.heartguard.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heartguard.scan.Verdict;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -3,6 +3,7 @@ package io.heartguard.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.heartguard.scan.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -2,17 +2,15 @@ package io.heartguard.scan.cli;
 
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.Scanner;
-import io.heartguard.scan.Target;
 import io.heartguard.scan.engine.DoneTargets;
-import io.heartguard.scan.engine.JobRecorder;
+import io.heartguard.scan.engine.JobDatabase;
+import io.heartguard.scan.engine.JobLog;
 import io.heartguard.scan.engine.RateLimiter;
 import io.heartguard.scan.engine.ResultSink;
 import io.heartguard.scan.engine.ScanEngine;
 import io.heartguard.scan.starttls.StartTlsMode;
-import io.heartguard.store.ResultStore;
-import io.heartguard.store.ResumePoint;
-import io.heartguard.store.StoreException;
 import io.heartguard.targets.PortList;
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.targets.Shard;
 import io.heartguard.targets.TargetSource;
 import io.heartguard.targets.TargetSpace;
@@ -21,7 +19,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -50,7 +47,7 @@ final class ScanRun {
 
   /** The report on stdout, given the order a table sorts rows in and how many targets the scan has. */
   interface Report {
-    ResultSink open(Comparator<Target> order, long targets) throws IOException;
+    ResultSink open(Comparator<ScanTarget> order, long targets) throws IOException;
   }
 
   private final CommandLine cmd;
@@ -69,7 +66,7 @@ final class ScanRun {
       Scanner scanner, boolean oneTargetOnly, Report report, InputStream stdin) throws IOException, InterruptedException {
     validate(given, run);
     // A job is resumed from a database that exists: --resume NOJOB must not leave an empty database behind.
-    ResultStore store = run.db == null ? null : open(run.db, run.resume != null);
+    JobDatabase store = run.db == null ? null : open(run.db, run.resume != null);
     try {
       Plan plan = plan(given, run, starttls, protocol, store, stdin);
       if (oneTargetOnly && plan.space.size() != 1) {
@@ -91,18 +88,18 @@ final class ScanRun {
   static final long LARGE_SPACE = 1L << 16;
 
   /** The targets, their seed and, with --db, the job they belong to. */
-  private record Plan(JobTargets targets, TargetSpace space, ResumePoint point) {}
+  private record Plan(JobTargets targets, TargetSpace space, JobLog job) {}
 
-  private Plan plan(TargetOptions given, RunOptions run, StartTlsMode starttls, String protocol, ResultStore store,
+  private Plan plan(TargetOptions given, RunOptions run, StartTlsMode starttls, String protocol, JobDatabase store,
       InputStream stdin) {
     try {
       JobTargets targets;
       long seed;
-      ResumePoint point = null;
+      JobLog job = null;
       if (run.resume != null) {
-        point = store.resume(run.resume);
-        targets = JobTargets.decode(point.job().targetSpec());
-        seed = point.job().seed();
+        job = store.resume(run.resume);
+        targets = JobTargets.decode(job.targetSpec());
+        seed = job.seed();
         if (targets.protocol() != null && !targets.protocol().equals(protocol)) {
           throw usage("job " + run.resume + " was started with " + option(targets.protocol())
               + "; resume it with the same option, not " + option(protocol));
@@ -128,12 +125,12 @@ final class ScanRun {
       if (space.isEmpty()) {
         throw usage("no targets left to check: the exclusions cover them all");
       }
-      if (store != null && point == null) {
+      if (store != null && job == null) {
         String name = run.job != null ? run.job : generatedJobName();
-        point = store.createJob(name, targets.encode(), seed);
+        job = store.create(name, targets.encode(), seed);
         err.println("scan: job " + name + " in " + store.name());
-      } else if (point != null) {
-        err.println("scan: resuming job " + point.job().id() + " in " + store.name() + ": " + point.doneCount()
+      } else if (job != null) {
+        err.println("scan: resuming job " + job.jobId() + " in " + store.name() + ": " + job.doneCount()
             + " targets already checked" + (targets.shard().isWhole() ? "" : " (shard " + targets.shard() + ")"));
       }
       // Only a space larger than a /24 has an order worth repeating; a few named targets need no seed line.
@@ -141,8 +138,8 @@ final class ScanRun {
         err.println("scan: seed " + seed + " (repeat this order with --seed " + seed + ")");
       }
       err.flush();
-      return new Plan(targets, space, point);
-    } catch (TargetSyntaxException | StoreException | IllegalArgumentException e) {
+      return new Plan(targets, space, job);
+    } catch (TargetSyntaxException | IOException | IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
   }
@@ -156,7 +153,7 @@ final class ScanRun {
     };
   }
 
-  private int scan(Plan plan, RunOptions run, ScanOptions options, Scanner scanner, ResultStore store, Report report)
+  private int scan(Plan plan, RunOptions run, ScanOptions options, Scanner scanner, JobDatabase store, Report report)
       throws IOException, InterruptedException {
     ScanEngine engine = new ScanEngine(scanner, options, run.concurrency)
         .retries(run.retries, ScanEngine.DEFAULT_BACKOFF);
@@ -165,11 +162,9 @@ final class ScanRun {
     }
     List<ResultSink> sinks = new ArrayList<>();
     sinks.add(report.open(order(plan.targets), plan.space.size()));
-    JobRecorder recorder = null;
-    if (store != null) {
-      recorder = new JobRecorder(store, plan.point, Clock.systemUTC());
-      sinks.add(recorder);
-      engine.skipping(recorder);
+    if (plan.job != null) {
+      sinks.add(plan.job);
+      engine.skipping(plan.job);
     } else {
       engine.skipping(DoneTargets.NONE);
     }
@@ -191,13 +186,13 @@ final class ScanRun {
           outcome) {
         result = engine.run(source, outcome);
       }
-      if (store != null && result.exhausted()) {
-        store.finish(plan.point.job().id(), result.numbered());
+      if (plan.job != null && result.exhausted()) {
+        plan.job.finish(result.numbered());
       }
       if (!result.exhausted()) {
         err.println("scan: stopped after " + result.checked() + " checks" + (store == null
             ? "; the scan cannot be resumed: run it with --db FILE to keep its results and resume it after a stop"
-            : "; continue with: heartguard scan --db " + run.db + " --resume " + plan.point.job().id()));
+            : "; continue with: heartguard scan --db " + run.db + " --resume " + plan.job.jobId()));
         err.flush();
       }
     } finally {
@@ -221,16 +216,16 @@ final class ScanRun {
   }
 
   /** Rows in the order their targets were given, then by address and port (a block's addresses in order). */
-  private static Comparator<Target> order(JobTargets targets) {
+  private static Comparator<ScanTarget> order(JobTargets targets) {
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < targets.targets().size(); i++) {
       index.putIfAbsent(targets.targets().get(i), i);
     }
-    Comparator<Target> byInput = Comparator.comparingInt(t -> index.getOrDefault(t.input(), Integer.MAX_VALUE));
-    return byInput.thenComparing(ScanRun::addressBytes, ScanRun::compareUnsigned).thenComparingInt(Target::port);
+    Comparator<ScanTarget> byInput = Comparator.comparingInt(t -> index.getOrDefault(t.input(), Integer.MAX_VALUE));
+    return byInput.thenComparing(ScanRun::addressBytes, ScanRun::compareUnsigned).thenComparingInt(ScanTarget::port);
   }
 
-  private static byte[] addressBytes(Target t) {
+  private static byte[] addressBytes(ScanTarget t) {
     InetAddress a = t.address();
     return a == null ? new byte[0] : a.getAddress();
   }
@@ -271,10 +266,10 @@ final class ScanRun {
     }
   }
 
-  private ResultStore open(String db, boolean mustExist) {
+  private JobDatabase open(String db, boolean mustExist) {
     try {
-      return mustExist ? ResultStore.openExisting(db) : ResultStore.open(db);
-    } catch (StoreException e) {
+      return JobDatabase.installed().open(db, mustExist);
+    } catch (IOException e) {
       throw usage(e.getMessage());
     }
   }

@@ -2,8 +2,8 @@ package io.heartguard.scan.cli;
 
 import io.heartguard.scan.CertificateFacts;
 import io.heartguard.scan.ScanResult;
-import io.heartguard.scan.Target;
 import io.heartguard.scan.engine.ResultSink;
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.wire.PeerText;
 import java.io.PrintWriter;
 import java.time.ZoneOffset;
@@ -36,12 +36,12 @@ final class TableReport implements ResultSink {
   private static final int[] STREAM_WIDTHS = {32, 16, 10, 10, 29, 26, 10, 10, 0};
 
   private final PrintWriter out;
-  private final Comparator<Target> order;
+  private final Comparator<ScanTarget> order;
   private final boolean evidence;
   private final boolean streaming;
   private final List<ScanResult> held = new ArrayList<>();
 
-  private TableReport(PrintWriter out, Comparator<Target> order, boolean evidence, boolean streaming) {
+  private TableReport(PrintWriter out, Comparator<ScanTarget> order, boolean evidence, boolean streaming) {
     this.out = out;
     this.order = order;
     this.evidence = evidence;
@@ -53,7 +53,7 @@ final class TableReport implements ResultSink {
   }
 
   /** The table for a scan of {@code targets} targets: sorted when there are few, streamed otherwise. */
-  static TableReport forTargets(PrintWriter out, Comparator<Target> order, boolean evidence, long targets) {
+  static TableReport forTargets(PrintWriter out, Comparator<ScanTarget> order, boolean evidence, long targets) {
     return new TableReport(out, order, evidence, targets > SORTED_AT_MOST);
   }
 
@@ -149,10 +149,10 @@ final class TableReport implements ResultSink {
    * The row's target: an address as host:port (one row of a block each), a name as written with the address it
    * resolved to when it has one (a name has a row per address).
    */
-  static String label(Target t) {
+  static String label(ScanTarget t) {
     if (t.address() == null) {
       return PeerText.printable(t.input());
     }
-    return t.isAddressLiteral() ? t.authority() : PeerText.printable(t.input()) + " (" + t.address().getHostAddress() + ")";
+    return !t.isName() ? t.authority() : PeerText.printable(t.input()) + " (" + t.address().getHostAddress() + ")";
   }
 }

@@ -6,8 +6,8 @@ import io.heartguard.scan.HeartbeatOracle;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
 import io.heartguard.scan.Scanner;
-import io.heartguard.scan.Target;
 import io.heartguard.scan.Verdict;
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.alert.Alert;
 import io.heartguard.wire.alert.AlertException;
@@ -66,8 +66,6 @@ public final class DtlsCheck implements Scanner {
   public static final List<ProtocolVersion> ALL_VERSIONS = List.of(ProtocolVersion.DTLS1_2, ProtocolVersion.DTLS1_0);
   /** HelloVerifyRequests accepted per version: RFC 6347 lets a server ask again, but not forever. */
   static final int MAX_HELLO_VERIFY_REQUESTS = 4;
-  /** Records that are not an answer (the server's retransmitted flight, its own heartbeats) skipped while probing. */
-  static final int MAX_SKIPPED_RECORDS = 64;
   /** Records read during the handshake, duplicates included. */
   static final int MAX_HANDSHAKE_RECORDS = 512;
 
@@ -98,7 +96,7 @@ public final class DtlsCheck implements Scanner {
   }
 
   @Override
-  public ScanResult check(Target target, ScanOptions options) {
+  public ScanResult check(ScanTarget target, ScanOptions options) {
     long start = System.nanoTime();
     Result result = new Result(target, start);
     try {
@@ -108,7 +106,7 @@ public final class DtlsCheck implements Scanner {
     }
   }
 
-  private ScanResult run(Target target, ScanOptions options, long deadlineNanos, Result result) {
+  private ScanResult run(ScanTarget target, ScanOptions options, long deadlineNanos, Result result) {
     InetAddress address = target.address();
     if (address == null) {
       try {
@@ -138,11 +136,10 @@ public final class DtlsCheck implements Scanner {
         }
         result.evidence.add("ServerHello " + hello.version() + " " + result.cipher + " with heartbeat "
             + ScanResult.modeName(mode) + "; flight of " + flight.size() + " messages reassembled to ServerHelloDone");
-        HeartbeatOracle.ProbeOutcome outcome = exchange.probe(hello.version(), result);
+        HeartbeatOracle.ProbeOutcome outcome = exchange.probe(hello.version());
         result.evidence.addAll(outcome.evidence());
         result.bytesLeaked = outcome.bytesLeaked();
-        return result.finish(outcome.verdict(), outcome.reason(),
-            outcome.verdict() == Verdict.INCONCLUSIVE ? exchange.probeFailure() : Failure.NONE);
+        return result.finish(outcome.verdict(), outcome.reason(), outcome.failure());
       } catch (DtlsFailure f) {
         result.evidence.add(version + ": " + f.getMessage());
         boolean more = i + 1 < versions.size() && System.nanoTime() - deadlineNanos < 0;
@@ -160,7 +157,6 @@ public final class DtlsCheck implements Scanner {
     private final ProtocolVersion offered;
     private final RandomGenerator random;
     private long nextSequence;
-    private Failure probeFailure = Failure.PROTOCOL;
 
     Exchange(DatagramLink link, ProtocolVersion offered, RandomGenerator random) {
       this.link = link;
@@ -257,27 +253,29 @@ public final class DtlsCheck implements Scanner {
       return DtlsRecord.of(type, version, 0, nextSequence++, fragment).toByteArray();
     }
 
-    /** Step 4: the two heartbeat requests, one datagram each, resent on the timer, until the oracle decides. */
-    HeartbeatOracle.ProbeOutcome probe(ProtocolVersion version, Result result) throws DtlsFailure {
+    /**
+     * Step 4: the two heartbeat requests, one datagram each, resent on the timer, until the oracle decides. Each
+     * epoch-0 record goes through the oracle's own read rule ({@link HeartbeatOracle#answer}), the one TLS uses.
+     */
+    HeartbeatOracle.ProbeOutcome probe(ProtocolVersion version) throws DtlsFailure {
       HeartbeatOracle oracle = new HeartbeatOracle(version, random);
       List<Bytes> requests = heartbeatsOf(oracle.requests());
       int sends = 1;
       sendHeartbeats(version, requests);
       long retransmitAt = System.nanoTime() + retransmission.timerNanos(sends);
-      int skipped = 0;
-      List<String> seen = new ArrayList<>();
-      seen.add("heartbeat requests sent at epoch 0, the malformed and the well-formed one in a datagram each");
+      List<String> seen = List.of(
+          "heartbeat requests sent at epoch 0, the malformed and the well-formed one in a datagram each");
       while (true) {
         byte[] datagram;
         try {
           datagram = link.receive(retransmitAt);
         } catch (DtlsFailure f) {
-          return inconclusive(seen, f.failure(), "after the heartbeat requests: " + f.getMessage());
+          return oracle.unanswered(f.failure(), "after the heartbeat requests: " + f.getMessage()).after(seen);
         }
         if (datagram == null) {
           if (link.expired() || sends >= retransmission.maxTransmissions()) {
-            return inconclusive(seen, Failure.TIMEOUT, "no answer to either heartbeat request after " + sends + " transmissions"
-                + (link.expired() ? " before the deadline" : ""));
+            return oracle.unanswered(Failure.TIMEOUT, "no answer to either heartbeat request after " + sends
+                + " transmissions" + (link.expired() ? " before the deadline" : "")).after(seen);
           }
           sends++;
           sendHeartbeats(version, requests);
@@ -288,29 +286,16 @@ public final class DtlsCheck implements Scanner {
         try {
           records = DtlsRecord.parseDatagram(datagram, datagram.length);
         } catch (RecordException e) {
-          return inconclusive(seen, Failure.PROTOCOL, "after the heartbeat requests, a datagram of " + datagram.length
-              + " bytes that is not DTLS: " + e.getMessage());
+          return oracle.unanswered(Failure.PROTOCOL, "after the heartbeat requests, a datagram of " + datagram.length
+              + " bytes that is not DTLS: " + e.getMessage()).after(seen);
         }
         for (DtlsRecord record : records) {
-          ContentType type = record.type();
-          if (type == ContentType.HEARTBEAT && record.header().epoch() == 0) {
-            HeartbeatOracle.ProbeOutcome outcome = oracle.judge(record.fragment());
-            if (outcome != null) {
-              List<String> evidence = new ArrayList<>(seen);
-              evidence.addAll(outcome.evidence());
-              return new HeartbeatOracle.ProbeOutcome(outcome.verdict(), outcome.reason(), evidence,
-                  outcome.bytesLeaked());
-            }
-          } else if (type == ContentType.ALERT) {
-            return inconclusive(seen, Failure.ALERT, "the server answered the heartbeat requests with alert "
-                + describeAlert(record.fragment()));
-          } else if (type == ContentType.APPLICATION_DATA || type == ContentType.CHANGE_CIPHER_SPEC) {
-            return inconclusive(seen, Failure.PROTOCOL, "the server answered the heartbeat requests with a " + type
-                + " record");
-          }
-          if (++skipped > MAX_SKIPPED_RECORDS) {
-            return inconclusive(seen, Failure.LIMIT, "more than " + MAX_SKIPPED_RECORDS
-                + " records after the heartbeat requests, none an answer");
+          // A heartbeat of a later epoch is under keys we never agreed: no answer to our plaintext requests.
+          HeartbeatOracle.ProbeOutcome outcome = record.type() == ContentType.HEARTBEAT && record.header().epoch() != 0
+              ? oracle.notAnAnswer()
+              : oracle.answer(record.type(), record.fragment());
+          if (outcome != null) {
+            return outcome.after(seen);
           }
         }
       }
@@ -322,19 +307,6 @@ public final class DtlsCheck implements Scanner {
       for (Bytes request : requests) {
         link.send(record(ContentType.HEARTBEAT, version, request));
       }
-    }
-
-    /** Ends the probe without a verdict, remembering why for the result's failure kind. */
-    private HeartbeatOracle.ProbeOutcome inconclusive(List<String> seen, Failure kind, String reason) {
-      probeFailure = kind;
-      List<String> evidence = new ArrayList<>(seen);
-      evidence.add(reason);
-      return new HeartbeatOracle.ProbeOutcome(Verdict.INCONCLUSIVE, reason, evidence, 0);
-    }
-
-    /** Why the probe ended without a verdict; PROTOCOL when the oracle judged an answer that proves neither. */
-    Failure probeFailure() {
-      return probeFailure;
     }
   }
 
@@ -388,17 +360,9 @@ public final class DtlsCheck implements Scanner {
     }
   }
 
-  private static String describeAlert(Bytes fragment) {
-    try {
-      return Alert.parse(fragment).toString();
-    } catch (AlertException e) {
-      return "(malformed: " + e.getMessage() + ")";
-    }
-  }
-
   /** The facts gathered so far. */
   private static final class Result {
-    private final Target target;
+    private final ScanTarget target;
     private final long startNanos;
     private final List<String> evidence = new ArrayList<>();
     private final List<String> warnings = new ArrayList<>();
@@ -409,7 +373,7 @@ public final class DtlsCheck implements Scanner {
     private long bytesLeaked;
     private CertificateFacts certificate;
 
-    Result(Target target, long startNanos) {
+    Result(ScanTarget target, long startNanos) {
       this.target = target;
       this.startNanos = startNanos;
     }

@@ -4,7 +4,6 @@ import io.heartguard.scan.Failure;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
 import io.heartguard.scan.Scanner;
-import io.heartguard.scan.Target;
 import io.heartguard.scan.Verdict;
 import io.heartguard.scan.starttls.StartTls;
 import io.heartguard.targets.ScanTarget;
@@ -142,15 +141,14 @@ public final class ScanEngine {
           exhausted = !stopping;
           break;
         }
-        ScanTarget scanTarget = next.get();
-        long position = scanTarget.isName() ? UNNUMBERED : numbered++;
+        ScanTarget target = next.get();
+        long position = target.isName() ? UNNUMBERED : numbered++;
         taken.incrementAndGet();
-        if (done.contains(position, scanTarget)) {
+        if (done.contains(position, target)) {
           skipped.incrementAndGet();
           slots.release();
           continue;
         }
-        Target target = new Target(scanTarget.input(), scanTarget.host(), scanTarget.port(), scanTarget.address());
         if (target.address() == null) {
           slots.release();
           delivery.deliver(position, unresolved(target)); // nothing to connect to, nothing to retry
@@ -182,7 +180,7 @@ public final class ScanEngine {
   }
 
   /** The last result; when retried, timed from the first try's start to the last one's end, waits included. */
-  private ScanResult checkWithRetries(Target target) throws InterruptedException {
+  private ScanResult checkWithRetries(ScanTarget target) throws InterruptedException {
     long start = System.nanoTime();
     ScanResult result = scanner.check(target, options);
     if (retries == 0 || !worthRetrying(result) || stopping) {
@@ -211,7 +209,7 @@ public final class ScanEngine {
     return result.verdict() == Verdict.INCONCLUSIVE && result.failure().worthRetrying();
   }
 
-  private ScanResult unresolved(Target target) {
+  private ScanResult unresolved(ScanTarget target) {
     String protocol = options.starttls().forPort(target.port()).map(StartTls::protocolName).orElse(ScanResult.PLAIN_TLS);
     return new ScanResult(target, null, null, null, null, Verdict.INCONCLUSIVE, "could not resolve " + target.host(),
         List.of(), 0, null, null, List.of(), 0, protocol, Failure.UNRESOLVED);

@@ -2,9 +2,10 @@ package io.heartguard.scan.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.heartguard.scan.Failure;
 import io.heartguard.scan.ScanResult;
-import io.heartguard.scan.Target;
 import io.heartguard.scan.Verdict;
+import io.heartguard.targets.ScanTarget;
 import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,9 +41,9 @@ class CsvReportTest {
   void aReportIsAHeaderThenOneCrlfEndedRecordPerResult() throws Exception {
     StringWriter out = new StringWriter();
     CsvReport report = new CsvReport(out);
-    Target target = Target.parse("127.0.0.1:8443");
+    ScanTarget target = ScanTarget.parse("127.0.0.1:8443");
     report.accept(new ScanResult(target, "127.0.0.1", null, null, null, Verdict.INCONCLUSIVE,
-        "server said \"no\", then closed", List.of(), 0, null, null, List.of(), 12));
+        "server said \"no\", then closed", List.of(), 0, null, null, List.of(), 12, ScanResult.PLAIN_TLS, Failure.CLOSED));
 
     assertThat(out.toString()).isEqualTo(CsvReport.HEADER + "\r\n"
         // target, host, port, address, protocol, 3 empty (tls, cipher, heartbeat), verdict, quoted reason,

@@ -6,9 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heartguard.lab.LabOptions;
 import io.heartguard.lab.LabServer;
-import io.heartguard.store.Job;
-import io.heartguard.store.ResultStore;
-import io.heartguard.store.StoredResult;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -139,32 +136,6 @@ class ManyTargetsTest {
   }
 
   @Test
-  void aJobInTheDatabaseHoldsEveryResultAndResumingAFinishedJobChecksNothing(@TempDir Path dir) throws Exception {
-    String db = dir.resolve("scan.db").toString();
-    int code = run("--json", "--no-progress", "--db", db, "--job", "lab-29", "-p", portList(), "127.0.0.0/29");
-
-    assertThat(code).isEqualTo(1);
-    assertThat(err.toString()).startsWith("scan: job lab-29 in " + db + System.lineSeparator());
-    try (ResultStore store = ResultStore.openExisting(db)) {
-      Job job = store.requireJob("lab-29");
-      assertThat(job.finished()).isTrue();
-      assertThat(job.targetCount()).isEqualTo(24);
-      assertThat(job.highWater()).isEqualTo(24);
-      List<StoredResult> stored = store.results("lab-29");
-      assertThat(byVerdict(stored.stream().map(r -> r.verdict().name()).toList()))
-          .isEqualTo(Map.of("INCONCLUSIVE", 17L, "NOT_VULNERABLE", 4L, "VULNERABLE", 3L));
-    }
-
-    out.getBuffer().setLength(0);
-    err.getBuffer().setLength(0);
-    int resumed = run("--json", "--no-progress", "--db", db, "--resume", "lab-29");
-
-    assertThat(out.toString()).isEmpty();
-    assertThat(err.toString()).startsWith("scan: resuming job lab-29 in " + db + ": 24 targets already checked");
-    assertThat(resumed).isZero();
-  }
-
-  @Test
   void resumeTakesNoTargetsOfItsOwn(@TempDir Path dir) {
     assertThat(run("--db", dir.resolve("x.db").toString(), "--resume", "j", "127.0.0.1")).isEqualTo(2);
     assertThat(err.toString()).isEqualTo("scan: --resume j takes its targets, ports, exclusions and seed from the job;"
@@ -176,5 +147,14 @@ class ManyTargetsTest {
     assertThat(run("--job", "nightly", "127.0.0.1")).isEqualTo(2);
     assertThat(err.toString()).isEqualTo("scan: --job needs --db, the database that holds the job (see --help)"
         + System.lineSeparator());
+  }
+
+  @Test
+  void aDatabaseNeedsTheStoreModuleAndScanAloneSaysSoInOneLine(@TempDir Path dir) {
+    // scan does not depend on store (a check loads no JDBC): without store on the class path, --db is refused.
+    assertThat(run("--db", dir.resolve("x.db").toString(), "127.0.0.1")).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("scan: --db needs heartguard's store module, which this build does not"
+        + " have; run heartguard scan (see --help)" + System.lineSeparator());
+    assertThat(dir.resolve("x.db")).doesNotExist();
   }
 }

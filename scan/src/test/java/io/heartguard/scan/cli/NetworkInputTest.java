@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heartguard.scan.FakeServers;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** What reaches the terminal from the network and from the command line: printable, bounded, and said once. */
@@ -39,14 +36,6 @@ class NetworkInputTest {
     assertThat(run(huge)).isEqualTo(2);
     assertThat(err.toString()).hasSizeLessThan(600).contains("\u2026").endsWith("(see --help)" + System.lineSeparator());
     assertThat(err.toString().lines()).hasSize(1);
-  }
-
-  @Test
-  void resumingAJobThatIsNotThereCreatesNoDatabase(@TempDir Path directory) {
-    Path db = directory.resolve("results.db");
-    assertThat(run("--db", db.toString(), "--resume", "nojob")).isEqualTo(2);
-    assertThat(err.toString().lines()).singleElement().asString().contains("no such file");
-    assertThat(Files.exists(db)).isFalse();
   }
 
   @Test

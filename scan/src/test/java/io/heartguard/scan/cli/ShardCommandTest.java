@@ -2,24 +2,22 @@ package io.heartguard.scan.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heartguard.store.ResultStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
  * {@code heartguard scan --shard K/N} over 127.0.1.0/28 on a port where nothing listens (every check a quick refusal,
- * loopback only): the three shards of one seed check the sixteen targets once between them, and a job keeps its shard.
+ * loopback only): the three shards of one seed check the sixteen targets once between them. A job keeping its
+ * shard needs --db: store's ScanJobTest.
  */
 class ShardCommandTest {
   private static int closedPort;
@@ -86,38 +84,5 @@ class ShardCommandTest {
     assertThat(run("--seed", "1", "--shard", "3/2", "127.0.1.0/28")).isEqualTo(2);
     assertThat(err.toString()).isEqualTo("scan: bad shard \"3/2\": expected K/N with 1 <= K <= N, like 2/4"
         + " (see --help)" + System.lineSeparator());
-  }
-
-  @Test
-  void aJobKeepsItsShardAndResumingWalksTheSameOne(@TempDir Path dir) throws Exception {
-    String db = dir.resolve("scan.db").toString();
-    assertThat(shard("2/3", "--db", db, "--job", "part-2")).isEqualTo(3);
-    List<String> checked = csvAddresses();
-
-    try (ResultStore store = ResultStore.openExisting(db)) {
-      assertThat(store.requireJob("part-2").targetSpec()).contains("\nshard 2/3\n");
-      assertThat(store.results("part-2")).hasSize(checked.size());
-    }
-    assertThat(run("--no-progress", "--db", db, "--resume", "part-2")).isZero();
-    assertThat(err.toString()).startsWith("scan: resuming job part-2 in " + db + ": " + checked.size()
-        + " targets already checked (shard 2/3)");
-    assertThat(run("--db", db, "--resume", "part-2", "--shard", "1/3")).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("scan: --resume part-2 walks the shard the job was started with; give no"
-        + " --shard (see --help)" + System.lineSeparator());
-  }
-
-  @Test
-  void aJobKeepsHowItsTargetsWereReachedAndAResumeThatDiffersIsRefused(@TempDir Path dir) throws Exception {
-    String db = dir.resolve("scan.db").toString();
-    assertThat(shard("1/2", "--db", db, "--job", "mail", "--starttls", "smtp")).isEqualTo(3);
-    try (ResultStore store = ResultStore.openExisting(db)) {
-      assertThat(store.requireJob("mail").targetSpec()).contains("\nprotocol smtp\n");
-    }
-    assertThat(run("--no-progress", "--db", db, "--resume", "mail", "--dtls")).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("scan: job mail was started with --starttls smtp; resume it with the same"
-        + " option, not --dtls (see --help)" + System.lineSeparator());
-    assertThat(run("--no-progress", "--db", db, "--resume", "mail")).isEqualTo(2);
-    assertThat(err.toString()).contains("not plain TLS (no --starttls or --dtls)");
-    assertThat(run("--no-progress", "--db", db, "--resume", "mail", "--starttls", "smtp")).isZero();
   }
 }

@@ -7,8 +7,8 @@ import io.heartguard.lab.dtls.LabDtlsOptions;
 import io.heartguard.lab.dtls.LabDtlsServer;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
-import io.heartguard.scan.Target;
 import io.heartguard.scan.Verdict;
+import io.heartguard.targets.ScanTarget;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
@@ -40,7 +40,7 @@ class DtlsCaptureTest {
       try {
         Assumptions.assumeTrue(awaitListening(tcpdump), "tcpdump cannot capture on lo here");
         ScanResult result = new DtlsCheck(new Retransmission(Duration.ofMillis(200), 5))
-            .check(Target.parse("127.0.0.1:" + port), ScanOptions.defaults().withTimeout(Duration.ofSeconds(5)));
+            .check(ScanTarget.parse("127.0.0.1:" + port), ScanOptions.defaults().withTimeout(Duration.ofSeconds(5)));
         assertThat(result.verdict()).as(result.reason()).isEqualTo(Verdict.VULNERABLE);
         awaitEndMarker(pcap, port);
       } finally {

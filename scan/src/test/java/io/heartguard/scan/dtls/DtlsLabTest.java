@@ -8,8 +8,8 @@ import io.heartguard.lab.dtls.LabDtlsServer;
 import io.heartguard.scan.HeartbeatOracle;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
-import io.heartguard.scan.Target;
 import io.heartguard.scan.Verdict;
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.wire.heartbeat.HeartbeatMode;
 import io.heartguard.wire.record.ProtocolVersion;
 import java.io.ByteArrayOutputStream;
@@ -34,7 +34,7 @@ class DtlsLabTest {
   }
 
   private ScanResult scan(LabDtlsServer lab, ScanOptions options) {
-    return check.check(Target.parse("127.0.0.1:" + lab.address().getPort()), options);
+    return check.check(ScanTarget.parse("127.0.0.1:" + lab.address().getPort()), options);
   }
 
   private static ScanOptions only(ProtocolVersion tlsVersion) {
@@ -137,7 +137,7 @@ class DtlsLabTest {
   void anIpv6LoopbackTargetIsCheckedOverUdp6() throws Exception {
     java.net.InetSocketAddress v6 = new java.net.InetSocketAddress(java.net.InetAddress.getByName("::1"), 0);
     try (LabDtlsServer lab = start(LabDtlsOptions.of(LabMode.PATCHED).withListen(v6))) {
-      ScanResult result = check.check(Target.parse("[::1]:" + lab.address().getPort()), OPTIONS);
+      ScanResult result = check.check(ScanTarget.parse("[::1]:" + lab.address().getPort()), OPTIONS);
 
       assertThat(result.verdict()).as(result.reason()).isEqualTo(Verdict.NOT_VULNERABLE);
       assertThat(result.address()).isEqualTo("0:0:0:0:0:0:0:1");

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heartguard.scan.Failure;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
-import io.heartguard.scan.Target;
 import io.heartguard.scan.Verdict;
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.handshake.DtlsHandshakeFragment;
 import io.heartguard.wire.handshake.DtlsHandshakeHeader;
@@ -144,7 +144,7 @@ class HostileDtlsServerTest {
   private ScanResult scan(Policy policy) throws Exception {
     try (HostileServer server = new HostileServer(policy)) {
       long start = System.nanoTime();
-      ScanResult result = check.check(Target.parse("127.0.0.1:" + server.port()), OPTIONS);
+      ScanResult result = check.check(ScanTarget.parse("127.0.0.1:" + server.port()), OPTIONS);
       long millis = (System.nanoTime() - start) / 1_000_000;
       assertThat(result.verdict()).as(result.reason()).isEqualTo(Verdict.INCONCLUSIVE);
       assertThat(result.reason()).doesNotContain("\n").doesNotContain("Exception");
@@ -166,7 +166,7 @@ class HostileDtlsServerTest {
     try (DatagramChannel probe = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       port = ((InetSocketAddress) probe.getLocalAddress()).getPort();
     }
-    ScanResult result = check.check(Target.parse("127.0.0.1:" + port), OPTIONS);
+    ScanResult result = check.check(ScanTarget.parse("127.0.0.1:" + port), OPTIONS);
     assertThat(result.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
     assertThat(result.reason()).isEqualTo("ICMP port unreachable: nothing listens on udp/" + port);
     assertThat(result.failure()).as("UDP's connection refused").isEqualTo(Failure.REFUSED);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
-import io.heartguard.scan.Target;
 import io.heartguard.scan.Verdict;
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.wire.record.ProtocolVersion;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -59,7 +59,7 @@ class OpenSslDtlsServerTest {
     try {
       awaitAccept(server);
       ScanResult result = new DtlsCheck(new Retransmission(Duration.ofMillis(200), 5))
-          .check(Target.parse("127.0.0.1:" + port), ScanOptions.defaults().withTimeout(Duration.ofSeconds(5)));
+          .check(ScanTarget.parse("127.0.0.1:" + port), ScanOptions.defaults().withTimeout(Duration.ofSeconds(5)));
 
       assertThat(result.verdict()).as(result.reason() + " " + result.evidence()).isEqualTo(Verdict.NOT_VULNERABLE);
       assertThat(result.reason()).isEqualTo("no heartbeat extension negotiated");

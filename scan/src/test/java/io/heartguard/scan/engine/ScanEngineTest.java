@@ -3,10 +3,10 @@ package io.heartguard.scan.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.heartguard.scan.Failure;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
 import io.heartguard.scan.Scanner;
-import io.heartguard.scan.Target;
 import io.heartguard.scan.Verdict;
 import io.heartguard.targets.ScanTarget;
 import java.io.IOException;
@@ -40,20 +40,16 @@ class ScanEngineTest {
     return list;
   }
 
-  private static List<Target> asChecked(List<ScanTarget> targets) {
-    return targets.stream().map(t -> new Target(t.input(), t.host(), t.port(), t.address())).toList();
-  }
-
-  private static ScanResult result(Target target) {
-    return new ScanResult(target, null, null, null, null, Verdict.INCONCLUSIVE, "fake", List.of(), 0, null, null, List.of(), 0);
+  private static ScanResult result(ScanTarget target) {
+    return inconclusive(target, Failure.OTHER, "fake");
   }
 
   @Test
   void everyTargetReachesTheSinkOnce() throws Exception {
-    List<Target> seen = new ArrayList<>();
+    List<ScanTarget> seen = new ArrayList<>();
     new ScanEngine((t, o) -> result(t), ScanOptions.defaults(), 4).run(new TargetList(targets(50)), r -> seen.add(r.target()));
 
-    assertThat(seen).containsExactlyInAnyOrderElementsOf(asChecked(targets(50)));
+    assertThat(seen).containsExactlyInAnyOrderElementsOf(targets(50));
   }
 
   @Test
@@ -112,14 +108,20 @@ class ScanEngineTest {
     assertThat(checked.get()).isLessThan(100);
   }
 
-  private static ScanResult result(Target target, Verdict verdict, String reason) {
-    return new ScanResult(target, null, null, null, null, verdict, reason, List.of(), 0, null, null, List.of(), 0);
+  private static ScanResult result(ScanTarget target, Verdict verdict, String reason) {
+    return new ScanResult(target, null, null, null, null, verdict, reason, List.of(), 0, null, null, List.of(), 0,
+        ScanResult.PLAIN_TLS, Failure.NONE);
+  }
+
+  private static ScanResult inconclusive(ScanTarget target, Failure failure, String reason) {
+    return new ScanResult(target, null, null, null, null, Verdict.INCONCLUSIVE, reason, List.of(), 0, null, null,
+        List.of(), 0, ScanResult.PLAIN_TLS, failure);
   }
 
   @Test
   void anInconclusiveTimeoutIsRetriedUpToTheBoundAndTheLastResultKept() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    Scanner scanner = (t, o) -> result(t, Verdict.INCONCLUSIVE, "timed out after " + calls.incrementAndGet());
+    Scanner scanner = (t, o) -> inconclusive(t, Failure.TIMEOUT, "timed out after " + calls.incrementAndGet());
     List<ScanResult> seen = new ArrayList<>();
     ScanEngine engine = new ScanEngine(scanner, ScanOptions.defaults(), 1).retries(2, Duration.ZERO);
 
@@ -133,7 +135,7 @@ class ScanEngineTest {
   @Test
   void aRetriedResultIsTimedFromTheFirstTryToTheLastIncludingTheWaits() throws Exception {
     // Each fake try reports 0 ms; the engine waits 40 ms and 80 ms between the three tries.
-    Scanner scanner = (t, o) -> result(t, Verdict.INCONCLUSIVE, "timed out");
+    Scanner scanner = (t, o) -> inconclusive(t, Failure.TIMEOUT, "timed out");
     List<ScanResult> seen = new ArrayList<>();
 
     new ScanEngine(scanner, ScanOptions.defaults(), 1).retries(2, Duration.ofMillis(40)).run(new TargetList(targets(1)), seen::add);
@@ -146,7 +148,7 @@ class ScanEngineTest {
   void aRetryStopsAtTheFirstConclusiveResult() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     Scanner scanner = (t, o) -> calls.incrementAndGet() == 1
-        ? result(t, Verdict.INCONCLUSIVE, "connection reset") : result(t, Verdict.VULNERABLE, "leaked");
+        ? inconclusive(t, Failure.RESET, "connection reset") : result(t, Verdict.VULNERABLE, "leaked");
     List<ScanResult> seen = new ArrayList<>();
 
     new ScanEngine(scanner, ScanOptions.defaults(), 1).retries(5, Duration.ZERO).run(new TargetList(targets(1)), seen::add);
@@ -160,7 +162,7 @@ class ScanEngineTest {
     AtomicInteger calls = new AtomicInteger();
     Scanner scanner = (t, o) -> {
       calls.incrementAndGet();
-      return result(t, Verdict.INCONCLUSIVE, "connect failed: Connection refused");
+      return inconclusive(t, Failure.REFUSED, "connect failed: Connection refused");
     };
 
     new ScanEngine(scanner, ScanOptions.defaults(), 4).retries(3, Duration.ZERO).run(new TargetList(targets(10)), r -> {});
@@ -214,12 +216,12 @@ class ScanEngineTest {
 
   @Test
   void doneTargetsAreTakenButNotChecked() throws Exception {
-    List<Target> checked = new ArrayList<>();
+    List<ScanTarget> checked = new ArrayList<>();
     ScanEngine.Run run = new ScanEngine((t, o) -> result(t), ScanOptions.defaults(), 1)
         .skipping((position, target) -> position % 2 == 0)
         .run(new TargetList(targets(6)), r -> checked.add(r.target()));
 
-    assertThat(checked).extracting(Target::port).containsExactly(2, 4, 6);
+    assertThat(checked).extracting(ScanTarget::port).containsExactly(2, 4, 6);
     assertThat(run.skipped()).isEqualTo(3);
     assertThat(run.numbered()).isEqualTo(6);
   }
@@ -293,7 +295,7 @@ class ScanEngineTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      return result(t, Verdict.INCONCLUSIVE, "interrupted");
+      return inconclusive(t, Failure.OTHER, "interrupted");
     };
     ScanEngine engine = new ScanEngine(hanging, ScanOptions.defaults(), 1).grace(Duration.ofMillis(50));
     Thread.ofVirtual().start(() -> {

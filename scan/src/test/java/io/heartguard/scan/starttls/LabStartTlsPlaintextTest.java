@@ -8,8 +8,8 @@ import io.heartguard.lab.starttls.StartTlsProtocol;
 import io.heartguard.scan.HeartbleedCheck;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
-import io.heartguard.scan.Target;
 import io.heartguard.scan.Verdict;
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.wire.handshake.ClientHello;
 import io.heartguard.wire.handshake.HandshakeMessage;
 import io.heartguard.wire.handshake.HandshakeReader;
@@ -133,7 +133,7 @@ class LabStartTlsPlaintextTest {
   }
 
   private static ScanResult scan(OopsServer server) {
-    return new HeartbleedCheck().check(Target.parse("127.0.0.1:" + server.port()), OPTIONS);
+    return new HeartbleedCheck().check(ScanTarget.parse("127.0.0.1:" + server.port()), OPTIONS);
   }
 
   @Test

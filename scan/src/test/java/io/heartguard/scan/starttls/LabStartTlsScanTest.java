@@ -9,8 +9,8 @@ import io.heartguard.scan.HeartbeatOracle;
 import io.heartguard.scan.HeartbleedCheck;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
-import io.heartguard.scan.Target;
 import io.heartguard.scan.Verdict;
+import io.heartguard.targets.ScanTarget;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,7 +42,7 @@ class LabStartTlsScanTest {
   @MethodSource("protocolsAndModes")
   void theVerdictThroughTheLabsDialogIsTheLabsOwn(StartTls protocol, LabMode mode) throws Exception {
     try (LabServer lab = LabServer.start(LabOptions.of(mode).withStartTls(protocol.protocolName()).withoutLog())) {
-      ScanResult result = check.check(Target.parse("127.0.0.1:" + lab.address().getPort()),
+      ScanResult result = check.check(ScanTarget.parse("127.0.0.1:" + lab.address().getPort()),
           OPTIONS.withStartTls(StartTlsMode.of(protocol)));
 
       assertThat(result.protocol()).isEqualTo(protocol.protocolName());
@@ -71,7 +71,7 @@ class LabStartTlsScanTest {
     Assumptions.assumeTrue(bindable(address), "127.0.0.1:" + port + " cannot be bound here (in use, or not root)");
     try (LabServer lab = LabServer.start(LabOptions.vulnerable().withListen(address)
         .withStartTls(protocol.protocolName()).withoutLog())) {
-      ScanResult result = check.check(Target.parse("127.0.0.1:" + port), OPTIONS.withStartTls(StartTlsMode.AUTO));
+      ScanResult result = check.check(ScanTarget.parse("127.0.0.1:" + port), OPTIONS.withStartTls(StartTlsMode.AUTO));
 
       assertThat(result.verdict()).as(result.reason()).isEqualTo(Verdict.VULNERABLE);
       assertThat(result.protocol()).isEqualTo(StartTls.forPort(port).orElseThrow().protocolName());

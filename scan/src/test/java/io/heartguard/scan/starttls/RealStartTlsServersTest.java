@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.fail;
 import io.heartguard.scan.HeartbleedCheck;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
-import io.heartguard.scan.Target;
 import io.heartguard.scan.Verdict;
+import io.heartguard.targets.ScanTarget;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -43,7 +43,7 @@ class RealStartTlsServersTest {
   void aRealServerIsReachedThroughItsDialogAndNegotiatesNoHeartbeat(String protocol, int port, String server) {
     requireListening(port, server);
     // "localhost": XMPP addresses its stream to the name, and prosody serves the VirtualHost "localhost".
-    ScanResult result = new HeartbleedCheck().check(new Target("localhost:" + port, "localhost", port),
+    ScanResult result = new HeartbleedCheck().check(new ScanTarget("localhost:" + port, "localhost", port),
         OPTIONS.withStartTls(StartTlsMode.of(StartTls.parse(protocol))));
 
     assertThat(result.verdict()).as(result.reason()).isEqualTo(Verdict.NOT_VULNERABLE);
@@ -57,7 +57,7 @@ class RealStartTlsServersTest {
   void aRealPostgresWithSslOffAnswersNAndIsInconclusive() {
     // bin/start-postgres.sh's cluster (the store's tests) runs with ssl off; it is not this test's to start.
     Assumptions.assumeTrue(listening(55432), "the store's PostgreSQL (bin/start-postgres.sh) is not running");
-    ScanResult result = new HeartbleedCheck().check(Target.parse("127.0.0.1:55432"),
+    ScanResult result = new HeartbleedCheck().check(ScanTarget.parse("127.0.0.1:55432"),
         OPTIONS.withStartTls(StartTlsMode.of(StartTls.POSTGRES)));
 
     assertThat(result.verdict()).isEqualTo(Verdict.INCONCLUSIVE);

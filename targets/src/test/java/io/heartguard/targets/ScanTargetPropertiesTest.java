@@ -1,4 +1,4 @@
-package io.heartguard.scan;
+package io.heartguard.targets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +11,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
-class TargetPropertiesTest {
+class ScanTargetPropertiesTest {
   @Provide
   Arbitrary<String> hosts() {
     Arbitrary<String> label = Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789").ofMinLength(1).ofMaxLength(20);
@@ -26,18 +26,18 @@ class TargetPropertiesTest {
 
   @Property(tries = 300, seed = "20140407")
   void authorityParsesBackToTheSameHostAndPort(@ForAll("hosts") String host, @ForAll @IntRange(min = 1, max = 65535) int port) {
-    Target target = new Target(host, host, port);
-    Target parsed = Target.parse(target.authority());
+    ScanTarget target = new ScanTarget(host, host, port);
+    ScanTarget parsed = ScanTarget.parse(target.authority());
 
     assertThat(parsed.host()).isEqualTo(HostPort.host(host)); // an address in its RFC 5952 or dotted-quad text
     assertThat(parsed.port()).isEqualTo(port);
-    assertThat(Target.parse("https://" + target.authority() + "/").port()).isEqualTo(port);
+    assertThat(ScanTarget.parse("https://" + target.authority() + "/").port()).isEqualTo(port);
   }
 
   @Property(tries = 300, seed = "20140407")
   void parsingNeverThrowsAnythingButIllegalArgument(@ForAll String input) {
     try {
-      Target.parse(input);
+      ScanTarget.parse(input);
     } catch (IllegalArgumentException e) {
       assertThat(e.getMessage()).isNotBlank();
     }

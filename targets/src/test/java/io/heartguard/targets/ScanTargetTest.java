@@ -1,4 +1,4 @@
-package io.heartguard.scan;
+package io.heartguard.targets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class TargetTest {
+class ScanTargetTest {
   @ParameterizedTest(name = "{0} -> {1} port {2}")
   @CsvSource(delimiter = '|', value = {
       "example.com                      | example.com  | 443",
@@ -25,7 +25,7 @@ class TargetTest {
       "0x7f.1                           | 127.0.0.1    | 443",
       "[::ffff:0:127.0.0.1]             | ::ffff:0:7f00:1 | 443"})
   void acceptsEveryDocumentedForm(String input, String host, int port) {
-    Target target = Target.parse(input);
+    ScanTarget target = ScanTarget.parse(input);
 
     assertThat(target.host()).isEqualTo(host);
     assertThat(target.port()).isEqualTo(port);
@@ -50,12 +50,12 @@ class TargetTest {
       "300.1.2.3                   | bad IPv4 address \"300.1.2.3\": octet 300 is not in 0..255",
       "300.1.2.3:443               | bad IPv4 address \"300.1.2.3\" in \"300.1.2.3:443\": octet 300 is not in 0..255"})
   void refusesMalformedTargetsSayingWhy(String input, String message) {
-    assertThatThrownBy(() -> Target.parse(input)).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+    assertThatThrownBy(() -> ScanTarget.parse(input)).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
   }
 
   @ParameterizedTest
   @CsvSource({"example.com, example.com", "192.0.2.1,", "[::1]:443,"})
   void serverNameIsSentForNamesOnly(String input, String serverName) {
-    assertThat(Target.parse(input).serverName()).isEqualTo(serverName);
+    assertThat(ScanTarget.parse(input).serverName()).isEqualTo(serverName);
   }
 }

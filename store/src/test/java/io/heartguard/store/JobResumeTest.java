@@ -1,4 +1,4 @@
-package io.heartguard.scan.engine;
+package io.heartguard.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,10 +6,10 @@ import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
 import io.heartguard.scan.Scanner;
 import io.heartguard.scan.Verdict;
-import io.heartguard.store.Job;
-import io.heartguard.store.ResultStore;
-import io.heartguard.store.ResumePoint;
+import io.heartguard.scan.engine.ResultSink;
+import io.heartguard.scan.engine.ScanEngine;
 import io.heartguard.targets.PortList;
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.targets.TargetSpace;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -47,10 +47,11 @@ class JobResumeTest {
     final Set<String> checked = ConcurrentHashMap.newKeySet();
 
     @Override
-    public ScanResult check(io.heartguard.scan.Target t, ScanOptions o) {
+    public ScanResult check(io.heartguard.targets.ScanTarget t, ScanOptions o) {
       assertThat(checked.add(t.address().getHostAddress() + ":" + t.port())).as("checked twice").isTrue();
       return new ScanResult(t, t.address().getHostAddress(), null, null, null, Verdict.NOT_VULNERABLE,
-          "no heartbeat extension negotiated", List.of(), 0, null, null, List.of(), 1);
+          "no heartbeat extension negotiated", List.of(), 0, null, null, List.of(), 1, ScanResult.PLAIN_TLS,
+          io.heartguard.scan.Failure.NONE);
     }
   }
 
