@@ -67,12 +67,18 @@ final class ScanRun {
    */
   int execute(TargetOptions given, RunOptions run, StartTlsMode starttls, String protocol, ScanOptions options,
       Scanner scanner, boolean oneTargetOnly, Report report, InputStream stdin) throws IOException, InterruptedException {
+    if (run.kafka != null && run.db == null) {
+      run.db = FLEET_DB;
+    }
     validate(given, run);
     ResultStore store = run.db == null ? null : open(run.db);
     try {
       Plan plan = plan(given, run, starttls, protocol, store, stdin);
       if (oneTargetOnly && plan.space.size() != 1) {
         throw usage("--dump takes exactly one target, got " + plan.space.size());
+      }
+      if (run.kafka != null) {
+        return fleet(plan, run, options, protocol, store);
       }
       return scan(plan, run, options, scanner, store, report);
     } finally {
@@ -83,6 +89,18 @@ final class ScanRun {
   }
 
   private static final long SEED_WORTH_PRINTING = 256;
+  /** Where a --kafka job is stored without --db. */
+  static final String FLEET_DB = "heartguard.db";
+
+  /** --kafka: the same plan, checked by workers (docs/DISTRIBUTED.md). */
+  private int fleet(Plan plan, RunOptions run, ScanOptions options, String protocol, ResultStore store)
+      throws IOException, InterruptedException {
+    ScanFleet fleet = ScanFleet.find().orElseThrow(() -> usage("--kafka needs the fleet module, which this build lacks"));
+    try (TargetSource source = plan.space.open()) {
+      return fleet.run(new ScanFleet.Job(run.kafka, source, store, plan.point, options, protocol, run.retries, run.rate,
+          run.blockSize, showProgress(run), err));
+    }
+  }
 
   /** The targets, their seed and, with --db, the job they belong to. */
   private record Plan(JobTargets targets, TargetSpace space, ResumePoint point) {}
@@ -249,6 +267,12 @@ final class ScanRun {
     if (given.shard != null && given.seed == null && run.resume == null) {
       // A drawn seed differs on every machine, and shards of different orders overlap and miss targets.
       throw usage("--shard " + given.shard + " needs --seed, the same on every machine, so that the shards split one order");
+    }
+    if (run.blockSize < 1) {
+      throw usage("--block-size must be at least 1, got " + run.blockSize);
+    }
+    if (run.kafka != null && run.job == null && run.resume == null) {
+      throw usage("--kafka needs --job NAME (or --resume JOB): workers and the coordinator meet on the job's name");
     }
     if (run.resume == null && !given.given()) {
       throw usage("no targets: give TARGET arguments, -iL FILE, or - to read them from stdin");
