@@ -19,6 +19,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,6 +29,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -166,8 +168,16 @@ public final class Worker implements Runnable {
     return true;
   }
 
+  /**
+   * Commits past a block. A group that rebalanced while the block was checked refuses the commit: the partition is
+   * another worker's now, which checks the block again; its results are already sent, and duplicates are ignored.
+   */
   private void commit(TopicPartition partition, long offset) {
-    consumer.commitSync(Map.of(partition, new OffsetAndMetadata(offset + 1)));
+    try {
+      consumer.commitSync(Map.of(partition, new OffsetAndMetadata(offset + 1)));
+    } catch (CommitFailedException | RebalanceInProgressException e) {
+      say("worker: the group rebalanced during the block at " + partition + "@" + offset + "; it is checked again");
+    }
   }
 
   /** Each result as the engine delivers it, sent at once; the sends' futures say whether the broker has them all. */
