@@ -146,8 +146,7 @@ public final class Worker implements Runnable {
     ScanEngine engine = new ScanEngine(block.settings().scanner(), block.settings().options(), concurrency)
         .retries(block.settings().retries(), ScanEngine.DEFAULT_BACKOFF);
     if (block.settings().rate() > 0) {
-      int assigned = Math.max(1, consumer.assignment().size());
-      engine.rate(RateLimiter.perSecond(block.settings().rate() * assigned / Math.max(assigned, partitionCount)));
+      engine.rate(RateLimiter.perSecond(shareOfRate(block.settings().rate(), consumer.assignment().size(), partitionCount)));
     }
     Sends sends = new Sends(block, byTarget);
     current = engine;
@@ -172,6 +171,15 @@ public final class Worker implements Runnable {
    * Commits past a block. A group that rebalanced while the block was checked refuses the commit: the partition is
    * another worker's now, which checks the block again; its results are already sent, and duplicates are ignored.
    */
+  /**
+   * This worker's part of the job's rate: its share of the blocks topic's partitions, so that the group's shares add
+   * up to the job's rate. A worker counts as holding at least the partition its block came from.
+   */
+  static double shareOfRate(double jobRate, int assigned, int partitions) {
+    int held = Math.max(1, assigned);
+    return jobRate * held / Math.max(held, partitions);
+  }
+
   private void commit(TopicPartition partition, long offset) {
     try {
       consumer.commitSync(Map.of(partition, new OffsetAndMetadata(offset + 1)));
