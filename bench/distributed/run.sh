@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# A distributed scan (scan --kafka + heartguard worker) over lab targets behind 50 ms of round-trip time, so that
+# checking is bound by waiting, as on the internet, not by this machine's 2 cores. Everything runs inside a network
+# namespace this script creates (hg-bench): its own loopback, its own Kafka broker (bin/start-kafka.sh), the lab fleet
+# (bench/scan-many/LabFleet.java: 8 addresses 127.0.0.1-8 × PORTS ports from 20480, about half vulnerable), the
+# workers and the coordinator. tc netem on the namespace's lo delays only packets to or from the lab's port block by
+# 25 ms each way (a u32 filter on the ports), so Kafka's own traffic is not delayed. Nothing leaves the namespace.
+#
+# Measures, each the median of ROUNDS: one process (heartguard scan, the same concurrency as one worker), then 1, 2
+# and 4 workers (each --concurrency C) with the coordinator: targets/s, the scaling ratio against 1 worker and the
+# overhead of 1 worker against one process; then 2 workers of which one is SIGKILLed after its first block, and the
+# extra time that costs (the recovery: mostly the group's 10 s session timeout). Writes bench/RESULTS-distributed.md
+# and the index row of bench/RESULTS.md.
+# Usage (root: netns and tc): bench/distributed/run.sh [PORTS] [ROUNDS] [C]   (default 64 ports = 512 targets, 3, 8)
+set -euo pipefail
+root=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
+ports=${1:-64}
+rounds=${2:-3}
+concurrency=${3:-8}
+block=${BLOCK_SIZE:-32}
+addresses=8
+first_port=20480
+last_port=$((first_port + ports - 1))
+ns=hg-bench
+out="$root/bench/out/distributed"
+. "$root/bench/lib.sh"
+[ "$(id -u)" = 0 ] || bench_fail "needs root to create the network namespace and its netem qdisc"
+bench_tools "apt-get install iproute2 python3" ip tc python3
+case $ports in 16|32|64|128) ;; *) bench_fail "PORTS must be 16, 32, 64 or 128 (a port block one u32 mask matches)";; esac
+bench_jar
+export HEARTGUARD_NO_REBUILD=1
+mkdir -p "$out"
+rm -rf "${out:?}"/*
+
+inns() { ip netns exec "$ns" "$@"; }
+cleanup() {
+  exec 3>&- 2>/dev/null || true
+  for pid in $(cat "$out"/*.pid 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
+  inns env HEARTGUARD_KAFKA_DIR="$out/kafka" "$root/bin/start-kafka.sh" --stop 2>/dev/null || true
+  ip netns del "$ns" 2>/dev/null || true
+}
+trap cleanup EXIT
+ip netns del "$ns" 2>/dev/null || true
+ip netns add "$ns"
+inns ip link set lo up
+mask=$(printf '0x%x' $((0xffff & ~(ports - 1))))
+inns tc qdisc add dev lo root handle 1: prio
+inns tc qdisc add dev lo parent 1:3 handle 30: netem delay 25ms limit 100000
+inns tc filter add dev lo parent 1: protocol ip prio 1 u32 match ip dport "$first_port" "$mask" flowid 1:3
+inns tc filter add dev lo parent 1: protocol ip prio 2 u32 match ip sport "$first_port" "$mask" flowid 1:3
+
+broker=$(inns env HEARTGUARD_KAFKA_DIR="$out/kafka" "$root/bin/start-kafka.sh")
+echo $(cat "$out/kafka/broker.pid") >"$out/broker.pid"
+echo "bench: broker $broker in namespace $ns" >&2
+
+mkfifo "$out/fleet.in"
+inns "$JAVA" -Xss256k -cp "$HEARTGUARD_JAR" "$root/bench/scan-many/LabFleet.java" \
+  "$addresses" "$ports" "$first_port" "$out/truth.txt" <"$out/fleet.in" 2>"$out/fleet.log" &
+echo $! >"$out/fleet.pid"
+exec 3>"$out/fleet.in"
+for _ in $(seq 1 600); do [ -f "$out/truth.txt" ] && break; sleep 0.1; done
+[ -f "$out/truth.txt" ] || bench_fail "the lab fleet did not start in 60 s; see $out/fleet.log"
+targets=$(wc -l <"$out/truth.txt")
+echo "bench: $targets lab targets behind 50 ms RTT" >&2
+
+hg() { inns "$JAVA" -XX:TieredStopAtLevel=1 -cp "$HEARTGUARD_JAR" io.heartguard.cli.Main "$@"; }
+space=(-p "$first_port-$last_port" "127.0.0.1-$addresses")
+now() { date +%s.%N; }
+
+# Workers that stay up across rounds: started, then waited for until each says it joined.
+start_workers() { # count
+  local i
+  for i in $(seq 1 "$1"); do
+    hg worker --kafka "$broker" --concurrency "$concurrency" >/dev/null 2>"$out/worker-$1-$i.log" &
+    echo $! >"$out/worker-$1-$i.pid"
+  done
+  for i in $(seq 1 "$1"); do
+    for _ in $(seq 1 300); do grep -q "worker: assigned" "$out/worker-$1-$i.log" && break; sleep 0.1; done
+  done
+}
+stop_workers() { # count
+  local i
+  for i in $(seq 1 "$1"); do kill "$(cat "$out/worker-$1-$i.pid")" 2>/dev/null || true; rm -f "$out/worker-$1-$i.pid"; done
+  wait 2>/dev/null || true
+}
+fleet_run() { # label → seconds on stdout; the job's verdicts are checked against the truth
+  local label=$1 t0 t1
+  t0=$(now)
+  hg scan --kafka "$broker" --job "bench-$label-$$" --db "$out/bench.db" --block-size "$block" --seed 1 \
+    --no-progress "${space[@]}" 2>"$out/$label.err" || true
+  t1=$(now)
+  python3 - "$out/bench.db" "bench-$label-$$" "$out/truth.txt" "$targets" <<'PY' || bench_fail "wrong results in $label"
+import sqlite3, sys
+db, job, truth, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+want = {}
+for line in open(truth):
+    a, p, v = line.split()
+    want[(a, int(p))] = v
+rows = sqlite3.connect(db).execute("select address, port, verdict from scan_result where job_id = ?", (job,)).fetchall()
+assert len(rows) == n, f"{len(rows)} results for {n} targets"
+bad = [r for r in rows if want.get((r[0], r[1])) != r[2]]
+assert not bad, f"{len(bad)} wrong verdicts, e.g. {bad[:3]}"
+PY
+  python3 -c "print(f'{$t1 - $t0:.2f}')"
+}
+
+median() { python3 -c "import statistics,sys; print(f'{statistics.median(map(float, sys.argv[1:])):.2f}')" "$@"; }
+
+declare -A result
+times=()
+for r in $(seq 1 "$rounds"); do
+  t0=$(now)
+  hg scan --csv --no-progress --seed 1 --concurrency "$concurrency" "${space[@]}" >"$out/single-$r.csv" 2>/dev/null || true
+  t1=$(now)
+  times+=("$(python3 -c "print($t1 - $t0)")")
+done
+result[single]=$(median "${times[@]}")
+echo "bench: one process: ${result[single]} s" >&2
+
+for w in 1 2 4; do
+  start_workers "$w"
+  times=()
+  for r in $(seq 1 "$rounds"); do times+=("$(fleet_run "w$w-r$r")"); done
+  result[$w]=$(median "${times[@]}")
+  echo "bench: $w workers: ${result[$w]} s" >&2
+  stop_workers "$w"
+done
+
+# Recovery: 2 workers, one killed with SIGKILL as soon as it takes its first block of the job.
+start_workers 2
+victim=$(cat "$out/worker-2-1.pid")
+( for _ in $(seq 1 600); do grep -q "worker: block bench-kill" "$out/worker-2-1.log" && break; sleep 0.05; done
+  kill -9 "$victim" ) &
+result[kill]=$(fleet_run kill)
+echo "bench: 2 workers, one killed: ${result[kill]} s" >&2
+stop_workers 2
+
+python3 - "$root" "$targets" "$concurrency" "$block" "$rounds" "${result[single]}" "${result[1]}" "${result[2]}" \
+  "${result[4]}" "${result[kill]}" <<'PY'
+import sys, datetime, re, pathlib
+root, n, c, block, rounds = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+single, w1, w2, w4, kill = map(float, sys.argv[6:11])
+rate = lambda s: n / s
+rows = [("one process (scan --concurrency %s)" % c, single, "", ""),
+        ("1 worker", w1, "1.00x", f"{(w1 / single - 1) * 100:+.0f}%"),
+        ("2 workers", w2, f"{w1 / w2:.2f}x", ""),
+        ("4 workers", w4, f"{w1 / w4:.2f}x", "")]
+lines = [
+    "# Distributed scan: workers behind 50 ms RTT",
+    "",
+    f"Measured {datetime.date.today()} on this machine's 2 cores with `bench/distributed/run.sh {n // 8} {rounds} {c}`:"
+    f" {n} lab targets (8 addresses × {n // 8} ports, about half vulnerable) behind 50 ms RTT (tc netem, 25 ms each"
+    " way, on the lab's ports only, in a network namespace with its own broker); each worker and the single process"
+    f" check {c} targets at once; blocks of {block}. Median of {rounds} rounds; every round's {n} verdicts were checked"
+    " against the truth.",
+    "",
+    "| run | wall (s) | targets/s | scaling vs 1 worker | overhead vs one process |",
+    "|---|---|---|---|---|",
+]
+for name, s, scale, over in rows:
+    lines.append(f"| {name} | {s:.2f} | {rate(s):.0f} | {scale} | {over} |")
+lines += ["", f"2 workers, one killed with SIGKILL after taking its first block: {kill:.2f} s against {w2:.2f} s"
+          f" without the kill, so recovery cost {kill - w2:.1f} s (the group's session timeout is 10 s; the"
+          " killed block is checked again by the other worker).", ""]
+pathlib.Path(root, "bench", "RESULTS-distributed.md").write_text("\n".join(lines))
+index = pathlib.Path(root, "bench", "RESULTS.md")
+text = index.read_text()
+row = ("| distributed scan: 1, 2, 4 workers behind 50 ms RTT, recovery from a killed worker |"
+       " [RESULTS-distributed.md](RESULTS-distributed.md) | `bench/distributed/run.sh 64 3 8` |")
+if "RESULTS-distributed.md" not in text:
+    text = re.sub(r"(\| target-space walk[^\n]*\n)", lambda m: m.group(1) + row + "\n", text, count=1)
+    index.write_text(text)
+PY
+echo "bench: wrote bench/RESULTS-distributed.md" >&2
