@@ -51,7 +51,7 @@ class MainTest {
     assertThat(run("nosuchcommand", "--help")).isEqualTo(Main.EXIT_ERROR);
     assertThat(out.size()).isZero();
     assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("heartguard: unknown command 'nosuchcommand'; the commands"
-        + " are scan, lab, sensor, guard, client-test, serve, report, selftest, help (see heartguard --help)"
+        + " are scan, worker, lab, sensor, guard, client-test, serve, report, selftest, help (see heartguard --help)"
         + System.lineSeparator());
   }
 
