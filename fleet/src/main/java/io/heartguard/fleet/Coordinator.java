@@ -59,8 +59,16 @@ public final class Coordinator implements ScanFleet {
   /** The blocks published and not yet complete: each target's result key, and how many keys each block still lacks. */
   private final Map<String, Long> waiting = new HashMap<>();
   private final Map<Long, Integer> missing = new HashMap<>();
-  /** Results stored by this run, by key: a second result for a key is a redone block's, and ignored. */
-  private final Set<String> storedKeys = new HashSet<>();
+  /**
+   * Numbered targets the walk has not reached whose results this run already stored: results of blocks an earlier
+   * run of the job published. The walk skips them. Behind the walk, a result whose key is not waiting is stored
+   * already, so memory holds the blocks in flight and these, never the job's space.
+   */
+  private final Set<Long> storedAhead = new HashSet<>();
+  /** Addresses of host names whose results this run stored: few, as names are. */
+  private final Set<String> storedNames = new HashSet<>();
+  /** Numbered targets the walk has passed: every position below it is published, stored or skipped as stored. */
+  private long walked;
   private final AtomicLong stored = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong vulnerable = new AtomicLong();
@@ -93,7 +101,6 @@ public final class Coordinator implements ScanFleet {
             already + stored.get(), job.targets().sizeHint().orElse(-1), vulnerable.get())) : null) {
       startReading(results);
       int inFlight = Math.max(4, 2 * producer.partitionsFor(Topics.BLOCKS).size());
-      long numbered = 0;
       long blockNumber = 0;
       boolean exhausted = false;
       long lastCommit = System.nanoTime();
@@ -107,9 +114,11 @@ public final class Coordinator implements ScanFleet {
               break;
             }
             ScanTarget target = next.get();
-            long position = target.isName() ? Block.UNNUMBERED : numbered++;
+            long position = target.isName() ? Block.UNNUMBERED : walked++;
             Block.Entry entry = Block.Entry.of(position, target);
-            if (!recorder.contains(position, target) && !storedKeys.contains(entry.resultKey())) {
+            boolean stored = position == Block.UNNUMBERED ? storedNames.contains(entry.resultKey())
+                : storedAhead.remove(position);
+            if (!stored && !recorder.contains(position, target)) {
               entries.add(entry);
             }
           }
@@ -129,7 +138,7 @@ public final class Coordinator implements ScanFleet {
       }
       commit(recorder, results);
       if (!stopping) {
-        job.store().finish(jobId, numbered);
+        job.store().finish(jobId, walked);
       } else {
         err.println("\nscan: stopped; continue with: heartguard scan --kafka " + job.broker() + " --db "
             + job.store().name() + " --resume " + jobId);
@@ -169,12 +178,16 @@ public final class Coordinator implements ScanFleet {
       return;
     }
     String key = message.key();
-    if (storedKeys.contains(key) || storedBefore(message.result(), recorder)) {
+    if (!isNew(message.result(), key, recorder)) {
       duplicates.incrementAndGet();
       return;
     }
     recorder.write(message.result());
-    storedKeys.add(key);
+    if (!message.result().numbered()) {
+      storedNames.add(key);
+    } else if (!waiting.containsKey(key)) {
+      storedAhead.add(message.result().sequence());
+    }
     stored.incrementAndGet();
     if (message.result().verdict() == Verdict.VULNERABLE) {
       vulnerable.incrementAndGet();
@@ -185,6 +198,20 @@ public final class Coordinator implements ScanFleet {
     if (block != null && missing.merge(block, -1, Integer::sum) == 0) {
       missing.remove(block);
     }
+  }
+
+  /**
+   * Whether no result for this target is stored yet: it waits in a published block, or it is ahead of the walk and
+   * neither this run nor an earlier one stored it; a name's address by this run's names and the database.
+   */
+  private boolean isNew(StoredResult r, String key, JobRecorder recorder) throws IOException {
+    if (waiting.containsKey(key)) {
+      return true;
+    }
+    if (r.numbered()) {
+      return r.sequence() >= walked && !storedAhead.contains(r.sequence()) && !storedBefore(r, recorder);
+    }
+    return !storedNames.contains(key) && !storedBefore(r, recorder);
   }
 
   /** Whether an earlier run of the job stored this target: by the resume point, or for a name's address by asking. */
