@@ -21,12 +21,12 @@ class CoordinatorOptionsTest {
   }
 
   @Test
-  void aBlockSizeBelowOneIsAUsageError() {
+  void aBlockSizeOutsideItsBoundsIsAUsageError() {
     StringWriter err = new StringWriter();
     CommandLine cli = new CommandLine(new ScanCommand());
     cli.setErr(new PrintWriter(err, true));
     assertThat(cli.execute("--kafka", "127.0.0.1:1", "--job", "j", "--block-size", "0", "127.0.0.1")).isEqualTo(2);
-    assertThat(err.toString()).startsWith("--block-size must be at least 1, got 0");
+    assertThat(err.toString()).startsWith("--block-size must be 1..65536, got 0");
   }
 
   @Test

@@ -89,6 +89,8 @@ final class ScanRun {
   }
 
   private static final long SEED_WORTH_PRINTING = 256;
+  /** A block's targets: its JSON stays well under the blocks topic's 8 MB records. */
+  static final int MAX_BLOCK_SIZE = 65_536;
   /** Where a --kafka job is stored without --db. */
   static final String FLEET_DB = "heartguard.db";
 
@@ -268,8 +270,8 @@ final class ScanRun {
       // A drawn seed differs on every machine, and shards of different orders overlap and miss targets.
       throw usage("--shard " + given.shard + " needs --seed, the same on every machine, so that the shards split one order");
     }
-    if (run.blockSize < 1) {
-      throw usage("--block-size must be at least 1, got " + run.blockSize);
+    if (run.blockSize < 1 || run.blockSize > MAX_BLOCK_SIZE) {
+      throw usage("--block-size must be 1.." + MAX_BLOCK_SIZE + ", got " + run.blockSize);
     }
     if (run.kafka != null && run.job == null && run.resume == null) {
       throw usage("--kafka needs --job NAME (or --resume JOB): workers and the coordinator meet on the job's name");
