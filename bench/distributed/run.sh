@@ -63,9 +63,13 @@ start_workers() { # count
   done
 }
 stop_workers() { # count
-  local i
-  for i in $(seq 1 "$1"); do kill "$(cat "$out/worker-$1-$i.pid")" 2>/dev/null || true; rm -f "$out/worker-$1-$i.pid"; done
-  wait 2>/dev/null || true
+  local i pid
+  for i in $(seq 1 "$1"); do
+    pid=$(cat "$out/worker-$1-$i.pid")
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true   # only the workers: the fleet serves on
+    rm -f "$out/worker-$1-$i.pid"
+  done
 }
 fleet_run() { # label → seconds on stdout; the job's verdicts are checked against the truth
   local label=$1 t0 t1
