@@ -74,6 +74,7 @@ public final class Coordinator implements ScanFleet {
   private final AtomicLong vulnerable = new AtomicLong();
   private long inconclusive;
   private volatile boolean stopping;
+  private int partitions = Topics.DEFAULT_PARTITIONS;
 
   public Coordinator() {}
 
@@ -100,7 +101,8 @@ public final class Coordinator implements ScanFleet {
         ProgressLine progress = job.progress() ? ProgressLine.start(err, () -> new ProgressLine.Counts(
             already + stored.get(), job.targets().sizeHint().orElse(-1), vulnerable.get())) : null) {
       startReading(results);
-      int inFlight = Math.max(4, 2 * producer.partitionsFor(Topics.BLOCKS).size());
+      partitions = producer.partitionsFor(Topics.BLOCKS).size();
+      int inFlight = Math.max(4, 2 * partitions);
       long blockNumber = 0;
       boolean exhausted = false;
       long lastCommit = System.nanoTime();
@@ -165,7 +167,10 @@ public final class Coordinator implements ScanFleet {
     }
     missing.put(block.number(), block.entries().size());
     // Waits for the broker's acknowledgement: a block the coordinator counts on is one the workers can read.
-    producer.send(new ProducerRecord<>(Topics.BLOCKS, block.key(), block.toJson())).get();
+    // Round robin over the partitions rather than by the key's hash: a job of few blocks still gives every worker
+    // its share, which a hash leaves to chance.
+    int partition = (int) (block.number() % partitions);
+    producer.send(new ProducerRecord<>(Topics.BLOCKS, partition, block.key(), block.toJson())).get();
   }
 
   private void accept(ConsumerRecord<String, byte[]> record, JobRecorder recorder, PrintWriter err) throws IOException {
