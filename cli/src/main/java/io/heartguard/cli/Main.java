@@ -1,6 +1,7 @@
 package io.heartguard.cli;
 
 import io.heartguard.clienttest.ClientTestCommand;
+import io.heartguard.fleet.WorkerCommand;
 import io.heartguard.guard.GuardCommand;
 import io.heartguard.keys.KeysCommand;
 import io.heartguard.lab.LabCommand;
@@ -47,6 +48,7 @@ public final class Main implements Runnable {
 
   static {
     PARTS.put("scan", ScanCommand::new);
+    PARTS.put("worker", WorkerCommand::new);
     PARTS.put("lab", LabCommand::new);
     PARTS.put("sensor", SensorCommand::new);
     PARTS.put("guard", GuardCommand::new);

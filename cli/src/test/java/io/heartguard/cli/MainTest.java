@@ -53,7 +53,7 @@ class MainTest {
     // One line naming every command (the list grows with the parts, so it is read back rather than spelled out).
     assertThat(err.toString(StandardCharsets.UTF_8))
         .startsWith("heartguard: unknown command 'nosuchcommand'; the commands are scan, lab, sensor, guard,")
-        .contains(" audit, ", " keys, ")
+        .contains(" worker, ", " audit, ", " keys, ")
         .endsWith(", help (see heartguard --help)" + System.lineSeparator())
         .containsOnlyOnce(System.lineSeparator());
   }

@@ -1,6 +1,7 @@
 package io.heartguard.guard;
 
 import io.heartguard.detect.EveJsonWriter;
+import io.heartguard.detect.EveTopic;
 import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -79,6 +80,10 @@ public final class GuardCommand implements Callable<Integer> {
     System.exit(new picocli.CommandLine(new GuardCommand()).execute(args));
   }
 
+  @Option(names = "--eve-kafka", paramLabel = "HOST:PORT/TOPIC",
+      description = "Also send each alert line to this Kafka topic; a broker that is down costs counted drops, never blocking.")
+  String eveKafka;
+
   @Option(names = "--threads", paramLabel = "N", description = "Event loop threads (default: one per CPU).")
   Integer threads;
 
@@ -90,9 +95,14 @@ public final class GuardCommand implements Callable<Integer> {
         .withMaxConnections(maxConnections)
         .withIdleTimeout(Duration.ofSeconds(idleSeconds))
         .withDrainTimeout(Duration.ofSeconds(drainSeconds));
+    OutputStream alertStream = alerts == null ? System.out : new FileOutputStream(alerts.toFile(), true);
+    if (eveKafka != null) {
+      alertStream = EveTopic.alongside(alertStream, eveKafka, alerts != null);
+    }
     CountDownLatch stopped = new CountDownLatch(1);
-    try (OutputStream file = alerts == null ? null : new FileOutputStream(alerts.toFile(), true);
-        EveJsonWriter log = new EveJsonWriter(file == null ? System.out : file)) {
+    // The writer never closes its stream; a file or a topic is closed here, stdout stays open.
+    try (OutputStream owned = alerts != null || eveKafka != null ? alertStream : null;
+        EveJsonWriter log = new EveJsonWriter(alertStream)) {
       GuardServer server = GuardServer.start(listeners, limits, log, new GuardMetrics());
       AdminServer adminServer = admin == null ? null : AdminServer.start(Endpoint.parse(admin), server);
       for (int i = 0; i < listeners.size(); i++) {

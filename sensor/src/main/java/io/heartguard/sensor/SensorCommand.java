@@ -3,6 +3,7 @@ package io.heartguard.sensor;
 import io.heartguard.detect.Alert;
 import io.heartguard.detect.AlertSink;
 import io.heartguard.detect.EveJsonWriter;
+import io.heartguard.detect.EveTopic;
 import io.heartguard.detect.FlowInfo;
 import io.heartguard.detect.LeakRedactor;
 import io.heartguard.evidence.LeakFile;
@@ -47,6 +48,10 @@ public final class SensorCommand implements Callable<Integer> {
 
   @Option(names = "--alerts", paramLabel = "FILE", description = "Write alerts (JSON Lines) here instead of stdout.")
   Path alertsFile;
+
+  @Option(names = "--eve-kafka", paramLabel = "HOST:PORT/TOPIC",
+      description = "Also send each alert line to this Kafka topic; a broker that is down costs counted drops, never detection.")
+  String eveKafka;
 
   @Option(names = "--dump-leaks", paramLabel = "DIR",
       description = "Write the memory leaked by heartbeat responses here, as hex dumps with secrets masked."
@@ -156,6 +161,13 @@ public final class SensorCommand implements Callable<Integer> {
     } catch (IOException e) {
       return usage("cannot write alerts to " + alertsFile + ": " + e.getMessage());
     }
+    if (eveKafka != null) {
+      try {
+        alertOut = EveTopic.alongside(alertOut, eveKafka, alertsFile != null);
+      } catch (IOException e) {
+        return usage(e.getMessage());
+      }
+    }
     boolean inputError = false;
     boolean alertsLost = false;
     long started = System.nanoTime();
@@ -195,7 +207,7 @@ public final class SensorCommand implements Callable<Integer> {
         if (extracted != null) {
           extracted.close();
         }
-        if (alertsFile != null) {
+        if (alertsFile != null || eveKafka != null) {
           eve.close();
           alertOut.close();
         } else {

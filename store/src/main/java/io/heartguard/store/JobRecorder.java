@@ -68,6 +68,12 @@ public final class JobRecorder implements JobLog {
         clock.instant()));
   }
 
+  /** Stores a result already in its stored form: one a worker checked elsewhere (docs/DISTRIBUTED.md). */
+  public synchronized void write(StoredResult result) throws IOException {
+    writer().write(result);
+  }
+
+  /** Commits what is buffered now: before a shutdown hook's deadline, for instance. */
   @Override
   public synchronized void flush() throws IOException {
     if (writer != null) {

@@ -12,11 +12,11 @@ import java.util.function.Supplier;
  * {@code \r} at most four times a second (a terminal can redraw faster, a person cannot read faster), and ended with
  * a newline when the scan ends. {@link #format} is the pure part.
  */
-final class ProgressLine implements AutoCloseable {
+public final class ProgressLine implements AutoCloseable {
   static final long REDRAW_MILLIS = 250;
 
   /** The counts a line shows. */
-  record Counts(long done, long total, long vulnerable) {}
+  public record Counts(long done, long total, long vulnerable) {}
 
   private final PrintWriter err;
   private final Supplier<Counts> counts;
@@ -37,7 +37,7 @@ final class ProgressLine implements AutoCloseable {
     });
   }
 
-  static ProgressLine start(PrintWriter err, Supplier<Counts> counts) {
+  public static ProgressLine start(PrintWriter err, Supplier<Counts> counts) {
     ProgressLine line = new ProgressLine(err, counts, System::nanoTime);
     line.ticker.scheduleAtFixedRate(line::draw, REDRAW_MILLIS, REDRAW_MILLIS, TimeUnit.MILLISECONDS);
     return line;

@@ -34,4 +34,13 @@ final class RunOptions {
   @Option(names = "--resume", paramLabel = "JOB",
       description = "continue an interrupted job of --db: its targets, skipping those already done")
   String resume;
+
+  @Option(names = "--kafka", paramLabel = "HOST:PORT",
+      description = "run the job on `heartguard worker`s through this Kafka broker; needs --job or --resume, stores in"
+          + " --db (default: heartguard.db) (docs/DISTRIBUTED.md)")
+  String kafka;
+
+  @Option(names = "--block-size", paramLabel = "N",
+      description = "with --kafka: targets a block of work holds, the unit a worker takes and redoes (default: 2048)")
+  int blockSize = 2048;
 }

@@ -64,6 +64,9 @@ final class ScanRun {
    */
   int execute(TargetOptions given, RunOptions run, StartTlsMode starttls, String protocol, ScanOptions options,
       Scanner scanner, boolean oneTargetOnly, Report report, InputStream stdin) throws IOException, InterruptedException {
+    if (run.kafka != null && run.db == null) {
+      run.db = FLEET_DB;
+    }
     validate(given, run);
     // A job is resumed from a database that exists: --resume NOJOB must not leave an empty database behind.
     JobDatabase store = run.db == null ? null : open(run.db, run.resume != null);
@@ -71,6 +74,9 @@ final class ScanRun {
       Plan plan = plan(given, run, starttls, protocol, store, stdin);
       if (oneTargetOnly && plan.space.size() != 1) {
         throw usage("--dump takes exactly one target, got " + plan.space.size());
+      }
+      if (run.kafka != null) {
+        return fleet(plan, run, options, protocol, store);
       }
       return scan(plan, run, options, scanner, store, report);
     } finally {
@@ -86,6 +92,21 @@ final class ScanRun {
    * that are not the user's, so the scan asks for the flag instead of starting at once.
    */
   static final long LARGE_SPACE = 1L << 16;
+
+  /** A block's targets: its JSON stays well under the blocks topic's 8 MB records. */
+  static final int MAX_BLOCK_SIZE = 65_536;
+  /** Where a --kafka job is stored without --db. */
+  static final String FLEET_DB = "heartguard.db";
+
+  /** --kafka: the same plan, checked by workers (docs/DISTRIBUTED.md). */
+  private int fleet(Plan plan, RunOptions run, ScanOptions options, String protocol, JobDatabase store)
+      throws IOException, InterruptedException {
+    ScanFleet fleet = ScanFleet.find().orElseThrow(() -> usage("--kafka needs the fleet module, which this build lacks"));
+    try (TargetSource source = plan.space.open()) {
+      return fleet.run(new ScanFleet.Job(run.kafka, source, store, plan.job, options, protocol, run.retries, run.rate,
+          run.blockSize, showProgress(run), err));
+    }
+  }
 
   /** The targets, their seed and, with --db, the job they belong to. */
   private record Plan(JobTargets targets, TargetSpace space, JobLog job) {}
@@ -260,6 +281,12 @@ final class ScanRun {
     if (given.shard != null && given.seed == null && run.resume == null) {
       // A drawn seed differs on every machine, and shards of different orders overlap and miss targets.
       throw usage("--shard " + given.shard + " needs --seed, the same on every machine, so that the shards split one order");
+    }
+    if (run.blockSize < 1 || run.blockSize > MAX_BLOCK_SIZE) {
+      throw usage("--block-size must be 1.." + MAX_BLOCK_SIZE + ", got " + run.blockSize);
+    }
+    if (run.kafka != null && run.job == null && run.resume == null) {
+      throw usage("--kafka needs --job NAME (or --resume JOB): workers and the coordinator meet on the job's name");
     }
     if (run.resume == null && !given.given()) {
       throw usage("no targets: give TARGET arguments, -iL FILE, or - to read them from stdin");

@@ -1,0 +1,238 @@
+package io.heartguard.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.heartguard.lab.LabOptions;
+import io.heartguard.lab.LabServer;
+import io.heartguard.scan.cli.ScanCommand;
+import io.heartguard.store.Job;
+import io.heartguard.store.ResultStore;
+import io.heartguard.store.StoredResult;
+import io.heartguard.scan.Verdict;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Distributed jobs on a real Kafka broker against lab servers: 127.0.2.0/25 on two ports is 256 targets, of which
+ * 127.0.2.1-32 answer on port V with a vulnerable lab and on port P with a patched one (32 VULNERABLE, 32
+ * NOT_VULNERABLE) and the other 192 refuse the connection (INCONCLUSIVE). Workers run in this JVM on threads, and
+ * as child processes where a test must kill one with SIGKILL.
+ */
+class FleetJobTest {
+  private static final int ANSWERING = 32;
+  private static final int TARGETS = 256;
+  private static final Pattern PROGRESS = Pattern.compile("(\\d+)/" + TARGETS + " ");
+
+  private static final List<LabServer> labs = new ArrayList<>();
+  private static int vulnerablePort;
+  private static int patchedPort;
+
+  private final List<Worker> workers = new ArrayList<>();
+  private final List<Process> children = new ArrayList<>();
+  private final ExecutorService threads = Executors.newCachedThreadPool();
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void startLabs() throws IOException {
+    int[] ports = freePorts(2);
+    vulnerablePort = ports[0];
+    patchedPort = ports[1];
+    for (int i = 1; i <= ANSWERING; i++) {
+      InetAddress address = InetAddress.getByAddress(new byte[] {127, 0, 2, (byte) i});
+      labs.add(LabServer.start(LabOptions.vulnerable().withoutLog().withListen(new InetSocketAddress(address, vulnerablePort))));
+      labs.add(LabServer.start(LabOptions.patched().withoutLog().withListen(new InetSocketAddress(address, patchedPort))));
+    }
+  }
+
+  @AfterAll
+  static void stopLabs() {
+    labs.forEach(LabServer::close);
+  }
+
+  @AfterEach
+  void stopWorkers() throws InterruptedException {
+    workers.forEach(Worker::stop);
+    children.forEach(Process::destroyForcibly);
+    threads.shutdown();
+    threads.awaitTermination(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void aWorkerKilledMidBlockLosesNothingAndEveryTargetIsStoredOnceWithItsVerdict() throws Exception {
+    String broker = TestBroker.address();
+    String job = jobName("killed-worker");
+    Path db = dir.resolve("fleet.db");
+    // The doomed worker is the group's only member when the job starts, so the first block is surely its.
+    Process doomed = startWorkerProcess(broker);
+    BufferedReader doomedLog = new BufferedReader(new InputStreamReader(doomed.getErrorStream(), StandardCharsets.UTF_8));
+    waitForLine(doomedLog, "worker: assigned ");
+    // A global rate that keeps a block of 16 busy for seconds: the kill lands mid-block.
+    Future<Integer> coordinator = threads.submit(() -> scan("--kafka", broker, "--job", job, "--db", db.toString(),
+        "--block-size", "16", "--rate", "20", "--seed", "7", "--timeout", "3s", "127.0.2.0/25",
+        "-p", vulnerablePort + "," + patchedPort));
+    waitForLine(doomedLog, "worker: block " + job + "/");
+    startWorkerThreads(broker, 2);
+    doomed.destroyForcibly(); // SIGKILL: no hand-back, no goodbye to the group
+    assertThat(doomed.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(coordinator.get(180, TimeUnit.SECONDS)).as("exit code: something vulnerable").isEqualTo(1);
+    assertEveryTargetStoredOnceWithItsVerdict(db, job);
+  }
+
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void aJobSurvivesACoordinatorKilledMidJobWhenResumed() throws Exception {
+    String broker = TestBroker.address();
+    String job = jobName("resumed");
+    Path db = dir.resolve("fleet.db");
+    startWorkerThreads(broker, 3);
+    Process first = startProcess(List.of("io.heartguard.scan.cli.ScanCommand", "--kafka", broker, "--job", job,
+        "--db", db.toString(), "--block-size", "8", "--rate", "40", "--seed", "11", "--timeout", "3s", "--progress",
+        "127.0.2.0/25", "-p", vulnerablePort + "," + patchedPort));
+    waitForProgress(new InputStreamReader(first.getErrorStream(), StandardCharsets.UTF_8), 40);
+    first.destroyForcibly();
+    assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    try (ResultStore store = ResultStore.open(db.toString())) {
+      assertThat(store.requireJob(job).finished()).as("the killed coordinator did not finish the job").isFalse();
+    }
+
+    assertThat(scan("--kafka", broker, "--db", db.toString(), "--resume", job)).isEqualTo(1);
+    assertEveryTargetStoredOnceWithItsVerdict(db, job);
+  }
+
+  private void assertEveryTargetStoredOnceWithItsVerdict(Path db, String job) throws Exception {
+    try (ResultStore store = ResultStore.open(db.toString())) {
+      Job stored = store.requireJob(job);
+      assertThat(stored.finished()).isTrue();
+      assertThat(stored.targetCount()).isEqualTo(TARGETS);
+      List<StoredResult> results = store.results(job);
+      assertThat(results).hasSize(TARGETS);
+      Set<String> targets = new HashSet<>();
+      Map<Verdict, Integer> counts = new HashMap<>();
+      for (StoredResult r : results) {
+        assertThat(targets.add(r.address() + " " + r.port())).as("one result for %s:%d", r.address(), r.port()).isTrue();
+        assertThat(r.verdict()).as("%s:%d", r.address(), r.port()).isEqualTo(expected(r.address(), r.port()));
+        counts.merge(r.verdict(), 1, Integer::sum);
+      }
+      assertThat(counts).isEqualTo(Map.of(Verdict.VULNERABLE, ANSWERING, Verdict.NOT_VULNERABLE, ANSWERING,
+          Verdict.INCONCLUSIVE, TARGETS - 2 * ANSWERING));
+    }
+  }
+
+  private static Verdict expected(String address, int port) throws IOException {
+    int last = InetAddress.getByName(address).getAddress()[3] & 0xff;
+    if (last < 1 || last > ANSWERING) {
+      return Verdict.INCONCLUSIVE;
+    }
+    return port == vulnerablePort ? Verdict.VULNERABLE : Verdict.NOT_VULNERABLE;
+  }
+
+  private static int scan(String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new ScanCommand());
+    cli.setErr(new PrintWriter(err, true));
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    int code = cli.execute(args);
+    System.err.print(err);
+    return code;
+  }
+
+  private void startWorkerThreads(String broker, int count) throws IOException {
+    for (int i = 0; i < count; i++) {
+      Worker worker = new Worker(broker, 4, new PrintWriter(System.err, true));
+      workers.add(worker);
+      threads.execute(worker);
+    }
+  }
+
+  private Process startWorkerProcess(String broker) throws IOException {
+    return startProcess(List.of(WorkerCommand.class.getName(), "--kafka", broker, "--concurrency", "4"));
+  }
+
+  private Process startProcess(List<String> mainAndArgs) throws IOException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
+    command.addAll(mainAndArgs);
+    Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    children.add(process);
+    return process;
+  }
+
+  /** Reads the child's stderr up to a line starting with {@code prefix}; the test's timeout bounds the wait. */
+  private static void waitForLine(BufferedReader log, String prefix) throws IOException {
+    for (String line = log.readLine(); line != null; line = log.readLine()) {
+      if (line.startsWith(prefix)) {
+        return;
+      }
+    }
+    throw new AssertionError("the child ended before printing a line starting with " + prefix);
+  }
+
+  /** Reads progress lines (redrawn after \r) until one shows at least {@code done} targets stored. */
+  private static void waitForProgress(Reader err, int done) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (int c = err.read(); c >= 0; c = err.read()) {
+      if (c != '\r' && c != '\n') {
+        line.append((char) c);
+        continue;
+      }
+      Matcher m = PROGRESS.matcher(line);
+      if (m.lookingAt() && Integer.parseInt(m.group(1)) >= done) {
+        return;
+      }
+      line.setLength(0);
+    }
+    throw new AssertionError("the coordinator ended before storing " + done + " results");
+  }
+
+  /** Topics outlive a test run: every run's jobs have names of their own. */
+  private static String jobName(String what) {
+    return "test-" + what + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+  }
+
+  private static int[] freePorts(int count) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        held.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+      }
+      return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
+    }
+  }
+}
