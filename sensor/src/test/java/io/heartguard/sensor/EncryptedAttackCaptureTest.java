@@ -79,8 +79,9 @@ class EncryptedAttackCaptureTest {
     Alert leak = alerts.stream().filter(a -> a.rule() == Rule.ENCRYPTED_RESPONSE_LEAK).findFirst().orElseThrow();
     assertThat(leak.recordLength()).isEqualTo(RESPONSE_RECORD);
     assertThat(leak.requestRecordLength()).isEqualTo(REQUEST_RECORD);
-    // The record lengths differ by the 4096 bytes claimed; the 17 we sent are within the request's record.
-    assertThat(leak.bytesLeaked()).isEqualTo(RESPONSE_RECORD - REQUEST_RECORD).isEqualTo(PAYLOAD_LENGTH);
+    // 1.0.1f echoed the 4096 bytes claimed: our 1 payload byte and 16 bytes of padding, then 4079 bytes of memory.
+    // The rules see only ciphertext lengths and estimate the leak to within a cipher block (AES: 16 bytes).
+    assertThat(leak.bytesLeaked()).isBetween((long) PAYLOAD_LENGTH - 17, (long) PAYLOAD_LENGTH - 17 + 16);
     assertThat(leak.cipherSuite()).isEqualTo("TLS_RSA_WITH_AES_128_CBC_SHA");
   }
 
