@@ -2,7 +2,8 @@
 # HTTPS through heartguard guard vs. HAProxy (mode tcp) vs. direct, against nginx with TLS, in one run.
 # Usage: [POLICIES="P[,P] ..."] [BEFORE_JAR=JAR [BEFORE_NAME=NAME]] bench/guard/run.sh [SECONDS] [CONNECTIONS]
 #   (needs wrk, nginx-light, haproxy from Debian; ROUNDS=3)
-# Writes bench/RESULTS-guard.md. Everything listens on 127.0.0.1 only. POLICIES adds one guard per listed --policy
+# Writes bench/RESULTS-guard.md (then appends the hand-written bench/guard/analysis.md). Everything listens on
+# 127.0.0.1 only. POLICIES adds one guard per listed --policy
 # besides the default; BEFORE_JAR adds a guard (default policy) from a heartguard.jar built from another commit, so
 # that a change is measured against its base in the same rounds.
 set -euo pipefail
@@ -156,5 +157,9 @@ done
   echo "Alerts raised by the guard during the run: $alerts."
   echo
   echo "Reproduce: \`${POLICIES:+POLICIES=\"$POLICIES\" }${BEFORE_JAR:+BEFORE_JAR=... }bench/guard/run.sh $duration $conns\` (ROUNDS=$rounds)"
+  if [ -f "$root/bench/guard/analysis.md" ]; then
+    echo
+    cat "$root/bench/guard/analysis.md"
+  fi
 } > "$root/bench/RESULTS-guard.md"
 cat "$root/bench/RESULTS-guard.md"

@@ -201,7 +201,7 @@ LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "SensorBenchmark.readDecodeDetect (capture reading, decoding, flow table, reassembly, TLS framing, rules) over"
   echo "an in-memory capture, pinned to one core: $JMH_LINE."
   echo
-  echo "Reproduce: \`bench/sensor/run.sh ${SIZES[*]}\` (add \`JMH=1\` for the JMH row); all runs in \`$OUT/runs.txt\`."
+  echo "Reproduce: \`${BEFORE_JAR:+BEFORE_JAR=OLD.jar BEFORE_NAME=... }bench/sensor/run.sh ${SIZES[*]}\` (add \`JMH=1\` for the JMH row); all runs in \`$OUT/runs.txt\`."
   if [ -f bench/sensor/analysis.md ]; then
     echo
     cat bench/sensor/analysis.md
