@@ -7,11 +7,15 @@ import java.nio.ByteOrder;
 /**
  * The Internet checksum (RFC 1071): the ones' complement sum of 16-bit words. Summed as 32-bit words into longs and
  * folded at the end, which RFC 1071 section 2(C) allows: the sensor's hot path, so no allocation and one pass. It
- * reads 8 bytes at a time into two sums, so that the adds do not wait on each other (bench/RESULTS-sensor.md).
+ * reads 8 bytes at a time in the machine's own byte order into two sums, so that the adds do not wait on each other
+ * and no load swaps bytes, and swaps the folded sum once: RFC 1071 section 2(B), the sum does not depend on byte
+ * order (bench/RESULTS-sensor.md).
  */
 final class InternetChecksum {
   private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-  private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LONG_NATIVE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+  private static final boolean BIG_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN;
 
   private InternetChecksum() {}
 
@@ -21,11 +25,12 @@ final class InternetChecksum {
     long high = 0;
     long low = 0;
     for (int stop = to - 7; i < stop; i += 8) {
-      long words = (long) LONG_BE.get(b, i);
+      long words = (long) LONG_NATIVE.get(b, i);
       high += words >>> 32;
       low += words & 0xffff_ffffL;
     }
-    sum += high + low; // each under 2^32 per 8 bytes: no overflow below 2^34 bytes
+    long folded = fold(high + low); // each under 2^32 per 8 bytes: no overflow below 2^34 bytes
+    sum += BIG_ENDIAN ? folded : ((folded & 0xff) << 8) | (folded >>> 8);
     if (to - i >= 4) {
       sum += (int) INT_BE.get(b, i) & 0xffff_ffffL;
       i += 4;
@@ -47,9 +52,14 @@ final class InternetChecksum {
 
   /** Whether a sum that includes its checksum field verifies: all ones once folded. */
   static boolean verifies(long sum) {
+    return fold(sum) == 0xffff;
+  }
+
+  /** The end-around carries added back until 16 bits are left. */
+  private static long fold(long sum) {
     while ((sum >>> 16) != 0) {
       sum = (sum & 0xffff) + (sum >>> 16);
     }
-    return sum == 0xffff;
+    return sum;
   }
 }
