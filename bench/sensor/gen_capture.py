@@ -9,6 +9,7 @@ connection is an attack instead, alternating between a plaintext Heartbleed requ
 by a 16 KB leak, and an encrypted heartbeat before any application data.
 
 Usage: gen_capture.py OUT SIZE_MB [ATTACK_EVERY] [CONCURRENT]"""
+import array
 import random
 import ssl
 import struct
@@ -58,9 +59,24 @@ BLEED_RESPONSE = rec(24, b'\x02\x40\x00' + b'\x77' * 16384 + b'\x00' * 16)
 ENCRYPTED_HEARTBEAT = rec(24, b'\xee' * 24)
 
 
+def checksum(data):
+    """RFC 1071 Internet checksum, as the 2 bytes to write. Summed in native byte order: the one's-complement sum
+    commutes with swapping bytes (RFC 1071 section 2(B)), so packing it back natively gives network order."""
+    if len(data) & 1:
+        data += b'\x00'
+    s = sum(array.array('H', data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return struct.pack('=H', ~s & 0xffff)
+
+
 def frame(src, dst, sport, dport, seq, ack, flags, payload):
+    """Valid IPv4 and TCP checksums, as a capture off the wire has them, so the sensor checks every packet."""
     ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 40 + len(payload), 0, 0x4000, 64, 6, 0, src, dst)
+    ip = ip[:10] + checksum(ip) + ip[12:]
     tcp = struct.pack('!HHIIBBHHH', sport, dport, seq & 0xffffffff, ack & 0xffffffff, 5 << 4, flags, 65535, 0, 0)
+    pseudo = src + dst + struct.pack('!BBH', 0, 6, 20 + len(payload))
+    tcp = tcp[:16] + checksum(pseudo + tcp + payload) + tcp[18:]
     return b'\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02\x08\x00' + ip + tcp + payload
 
 
