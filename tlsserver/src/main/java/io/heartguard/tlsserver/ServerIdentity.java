@@ -33,9 +33,9 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The lab server's RSA key and the certificate chain it sends, with the key's PEM (which the fake heap holds, so that
- * key recovery through Heartbleed can be demonstrated). A fresh self-signed RSA 2048 identity is generated once per
- * process unless PEM files are given.
+ * The TLS server's RSA key and the certificate chain it sends (lab and client-test), with the key's PEM (which the
+ * lab's fake heap holds, so that key recovery through Heartbleed can be demonstrated). A fresh self-signed RSA 2048
+ * identity is generated once per process unless PEM files are given.
  */
 public final class ServerIdentity {
   private static final String SUBJECT = "CN=heartguard-lab.invalid,O=heartguard lab,OU=deliberately vulnerable";
