@@ -13,7 +13,7 @@ OUT=bench/out/keys-101f
 rm -rf "$OUT"; mkdir -p "$OUT"
 mvn -q -B -pl lab,keys -am -DskipTests compile dependency:build-classpath \
   -Dmdep.outputFile="$PWD/$OUT/classpath" >"$OUT/build.log" 2>&1 || bench_fail "cannot build; see $OUT/build.log"
-CP=lab/target/classes:keys/target/classes:wire/target/classes:evidence/target/classes:$(cat "$OUT/classpath")
+CP=lab/target/classes:tlsserver/target/classes:keys/target/classes:wire/target/classes:evidence/target/classes:$(cat "$OUT/classpath")
 gcc -shared -fPIC -O2 -o "$OUT/bindlo.so" fixtures/openssl/src/bindlo.c -ldl
 openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -keyout "$OUT/k.pem" -out "$OUT/c.pem" -days 1 2>/dev/null
 PORT=$(( 20000 + RANDOM % 20000 ))

@@ -1,13 +1,13 @@
 package io.heartguard.clienttest;
 
 import io.heartguard.evidence.LeakFile;
-import io.heartguard.lab.Ja3Fingerprint;
-import io.heartguard.lab.LabServer;
-import io.heartguard.lab.ServerHelloFlight;
-import io.heartguard.lab.starttls.StartTlsDialogException;
 import io.heartguard.scan.Failure;
 import io.heartguard.scan.HeartbeatOracle;
 import io.heartguard.scan.Verdict;
+import io.heartguard.tlsserver.Ja3Fingerprint;
+import io.heartguard.tlsserver.ServerHelloFlight;
+import io.heartguard.tlsserver.SocketAddressText;
+import io.heartguard.tlsserver.starttls.StartTlsDialogException;
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.alert.Alert;
 import io.heartguard.wire.alert.AlertException;
@@ -24,8 +24,8 @@ import io.heartguard.wire.heartbeat.HeartbeatProbe;
 import io.heartguard.wire.record.ContentType;
 import io.heartguard.wire.record.ProtocolVersion;
 import io.heartguard.wire.record.RecordException;
-import io.heartguard.wire.record.TlsRecord;
 import io.heartguard.wire.record.RecordReader;
+import io.heartguard.wire.record.TlsRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -81,7 +81,7 @@ final class ClientCheck {
 
   /** Runs the check; every way a client can misbehave ends in a report, never an exception. */
   ClientReport run() {
-    address = LabServer.describe((InetSocketAddress) socket.getRemoteSocketAddress());
+    address = SocketAddressText.describe((InetSocketAddress) socket.getRemoteSocketAddress());
     try {
       in = socket.getInputStream();
       out = socket.getOutputStream();

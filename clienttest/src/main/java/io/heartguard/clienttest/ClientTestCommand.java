@@ -1,9 +1,9 @@
 package io.heartguard.clienttest;
 
 import io.heartguard.evidence.LeakFile;
-import io.heartguard.lab.LabServer;
-import io.heartguard.lab.ListenAddress;
-import io.heartguard.lab.starttls.StartTlsProtocol;
+import io.heartguard.tlsserver.ListenAddress;
+import io.heartguard.tlsserver.SocketAddressText;
+import io.heartguard.tlsserver.starttls.StartTlsProtocol;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -86,7 +86,7 @@ public final class ClientTestCommand implements Callable<Integer> {
     ClientReportFormat format = json ? ClientReportFormat.JSON_LINES : ClientReportFormat.TABLE;
     BlockingQueue<ClientReport> reports = new ArrayBlockingQueue<>(1024);
     try (ClientTestServer server = ClientTestServer.start(options, reports::offer)) {
-      err.println("client-test: listening on " + LabServer.describe(server.address())
+      err.println("client-test: listening on " + SocketAddressText.describe(server.address())
           + (starttls != null ? " (STARTTLS " + starttls.label() + ")" : "") + (dump != null ? ", dumping to " + dump : ""));
       err.flush();
       if (format == ClientReportFormat.TABLE) {
@@ -102,7 +102,7 @@ public final class ClientTestCommand implements Callable<Integer> {
         }
       }
     } catch (IOException e) {
-      err.println("client-test: cannot listen on " + LabServer.describe(listen) + ": " + e.getMessage());
+      err.println("client-test: cannot listen on " + SocketAddressText.describe(listen) + ": " + e.getMessage());
       err.flush();
       return 2;
     } catch (InterruptedException e) {

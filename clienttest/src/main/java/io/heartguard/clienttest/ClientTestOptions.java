@@ -1,7 +1,7 @@
 package io.heartguard.clienttest;
 
-import io.heartguard.lab.LabIdentity;
-import io.heartguard.lab.starttls.StartTlsProtocol;
+import io.heartguard.tlsserver.ServerIdentity;
+import io.heartguard.tlsserver.starttls.StartTlsProtocol;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ import java.util.Objects;
  * @param seed seeds the heartbeat markers and the ServerHello random, for reproducible runs
  */
 public record ClientTestOptions(InetSocketAddress listen, StartTlsProtocol starttls, Path dumpFile, int dumpRequests,
-    Duration timeout, LabIdentity identity, long seed) {
+    Duration timeout, ServerIdentity identity, long seed) {
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
   public static final int DEFAULT_DUMP_REQUESTS = 4;
 
@@ -39,7 +39,7 @@ public record ClientTestOptions(InetSocketAddress listen, StartTlsProtocol start
   /** Loopback, ephemeral port, plain TLS, no dump, the lab's process identity. */
   public static ClientTestOptions defaults() {
     return new ClientTestOptions(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), null, null,
-        DEFAULT_DUMP_REQUESTS, DEFAULT_TIMEOUT, LabIdentity.processDefault(), System.nanoTime());
+        DEFAULT_DUMP_REQUESTS, DEFAULT_TIMEOUT, ServerIdentity.processDefault(), System.nanoTime());
   }
 
   public ClientTestOptions withListen(InetSocketAddress address) {

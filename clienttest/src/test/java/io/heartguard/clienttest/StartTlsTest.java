@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heartguard.lab.LabClient;
 import io.heartguard.lab.LabMode;
-import io.heartguard.lab.starttls.StartTlsProtocol;
 import io.heartguard.scan.Verdict;
+import io.heartguard.tlsserver.starttls.StartTlsProtocol;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.heartguard.lab;
 
+import io.heartguard.tlsserver.ServerIdentity;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -41,7 +42,7 @@ final class FakeMemory {
   }
 
   /** The heap of a server holding {@code identity}: its PEM, and its prime p at {@link #PRIME_OFFSET} as a BIGNUM. */
-  static FakeMemory seeded(long seed, LabIdentity identity) {
+  static FakeMemory seeded(long seed, ServerIdentity identity) {
     java.math.BigInteger prime = identity.privateKey() instanceof java.security.interfaces.RSAPrivateCrtKey crt
         ? crt.getPrimeP() : null;
     return seeded(seed, identity.privateKeyPem(), prime);

@@ -1,5 +1,7 @@
 package io.heartguard.lab;
 
+import io.heartguard.tlsserver.ServerIdentity;
+import io.heartguard.tlsserver.SocketAddressText;
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.alert.Alert;
 import io.heartguard.wire.alert.AlertException;
@@ -60,7 +62,7 @@ public final class LabClient {
   private LabClient(LabMode mode, long heapSeed, String serverName, Duration timeout, OutputStream logStream) {
     this.mode = Objects.requireNonNull(mode, "mode");
     // The client's "heap" holds what a 2014 client held: earlier requests with cookies and credentials, and a key.
-    this.memory = FakeMemory.seeded(heapSeed, LabIdentity.processDefault());
+    this.memory = FakeMemory.seeded(heapSeed, ServerIdentity.processDefault());
     this.serverName = serverName;
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.log = new LabLog(Objects.requireNonNull(logStream, "logStream"), false, Clock.systemUTC(), mode);
@@ -93,7 +95,7 @@ public final class LabClient {
    * failures of the peer end the run with their reason, they are not thrown.
    */
   public Outcome run(Socket socket) throws IOException {
-    String peer = LabServer.describe((InetSocketAddress) socket.getRemoteSocketAddress());
+    String peer = SocketAddressText.describe((InetSocketAddress) socket.getRemoteSocketAddress());
     Session session = new Session(socket);
     String reason;
     try {
@@ -127,7 +129,7 @@ public final class LabClient {
 
     Session(Socket socket) {
       this.socket = socket;
-      this.peer = LabServer.describe((InetSocketAddress) socket.getRemoteSocketAddress());
+      this.peer = SocketAddressText.describe((InetSocketAddress) socket.getRemoteSocketAddress());
     }
 
     String handshake() throws IOException, RecordException, HandshakeException {

@@ -3,8 +3,9 @@ package io.heartguard.lab;
 import io.heartguard.address.AddressSyntaxException;
 import io.heartguard.address.HostPort;
 import io.heartguard.address.Ip128;
-import io.heartguard.wire.PeerText;
 import io.heartguard.evidence.LeakFile;
+import io.heartguard.tlsserver.SocketAddressText;
+import io.heartguard.wire.PeerText;
 import io.heartguard.wire.record.ProtocolVersion;
 import io.heartguard.wire.tls.TlsSession;
 import java.io.IOException;
@@ -100,7 +101,7 @@ public final class LabClientCommand implements Callable<Integer> {
       err.flush();
       return 0;
     } catch (IOException e) {
-      err.println("lab client: cannot connect to " + LabServer.describe(connect) + ": " + e.getMessage());
+      err.println("lab client: cannot connect to " + SocketAddressText.describe(connect) + ": " + e.getMessage());
       err.flush();
       return 2;
     }
@@ -134,7 +135,7 @@ public final class LabClientCommand implements Callable<Integer> {
       err.flush();
       return 0;
     } catch (IOException e) {
-      err.println("lab client: " + LabServer.describe(connect) + ": " + e.getMessage());
+      err.println("lab client: " + SocketAddressText.describe(connect) + ": " + e.getMessage());
       err.flush();
       return 2;
     }

@@ -1,6 +1,9 @@
 package io.heartguard.lab;
 
-import io.heartguard.lab.starttls.StartTlsProtocol;
+import io.heartguard.tlsserver.ListenAddress;
+import io.heartguard.tlsserver.ServerIdentity;
+import io.heartguard.tlsserver.SocketAddressText;
+import io.heartguard.tlsserver.starttls.StartTlsProtocol;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -133,7 +136,7 @@ public final class LabCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--dtls-max-version is 1.0 or 1.2, got " + dtlsMaxVersion);
           });
       if (cert != null) {
-        options = options.withIdentity(LabIdentity.load(cert, key));
+        options = options.withIdentity(ServerIdentity.load(cert, key));
       }
       if (log != null) {
         options = options.withLog(java.nio.file.Files.newOutputStream(log, java.nio.file.StandardOpenOption.CREATE,
@@ -148,11 +151,11 @@ public final class LabCommand implements Callable<Integer> {
     try {
       server = io.heartguard.lab.dtls.LabDtlsServer.start(options);
     } catch (IOException | RuntimeException e) {
-      err.println("lab: cannot start DTLS on udp " + LabServer.describe(options.listen()) + ": " + e.getMessage());
+      err.println("lab: cannot start DTLS on udp " + SocketAddressText.describe(options.listen()) + ": " + e.getMessage());
       err.flush();
       return 2;
     }
-    return serveUntilStopped(server::close, "lab: DTLS listening on udp " + LabServer.describe(server.address())
+    return serveUntilStopped(server::close, "lab: DTLS listening on udp " + SocketAddressText.describe(server.address())
         + " (mode " + options.mode().label() + ", up to " + options.maxVersion() + ")", err);
   }
 
@@ -169,11 +172,11 @@ public final class LabCommand implements Callable<Integer> {
     try {
       server = LabServer.start(options(), honeypotOptions());
     } catch (IOException | IllegalArgumentException e) {
-      err.println("lab: cannot start on " + LabServer.describe(listen) + ": " + e.getMessage());
+      err.println("lab: cannot start on " + SocketAddressText.describe(listen) + ": " + e.getMessage());
       err.flush();
       return 2;
     }
-    return serveUntilStopped(server::close, "lab: listening on " + LabServer.describe(server.address()) + " (mode "
+    return serveUntilStopped(server::close, "lab: listening on " + SocketAddressText.describe(server.address()) + " (mode "
         + mode.label() + (honeypot ? ", honeypot" : "") + (starttls != null ? ", STARTTLS " + starttls.label() : "")
         + (heartbeats == LabHeartbeatStage.AFTER_HANDSHAKE ? ", heartbeats after the handshake" : "") + ")", err);
   }
@@ -216,7 +219,7 @@ public final class LabCommand implements Callable<Integer> {
     LabOptions options = LabOptions.of(mode).withListen(listen).withChainPaddingCerts(chainPaddingCerts)
         .withReadTimeout(Duration.ofSeconds(readTimeoutSeconds)).withMaxConnections(maxConnections).withHeapSeed(heapSeed);
     if (cert != null) {
-      options = options.withIdentity(LabIdentity.load(cert, key));
+      options = options.withIdentity(ServerIdentity.load(cert, key));
     }
     options = options.withStartTls(starttls).withHeartbeats(heartbeats);
     return log != null ? options.withLog(log) : options;

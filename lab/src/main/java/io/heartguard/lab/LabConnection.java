@@ -1,7 +1,9 @@
 package io.heartguard.lab;
 
-import io.heartguard.lab.starttls.StartTlsDialogException;
-import io.heartguard.lab.starttls.StartTlsProtocol;
+import io.heartguard.tlsserver.Ja3Fingerprint;
+import io.heartguard.tlsserver.ServerHelloFlight;
+import io.heartguard.tlsserver.starttls.StartTlsDialogException;
+import io.heartguard.tlsserver.starttls.StartTlsProtocol;
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.alert.Alert;
 import io.heartguard.wire.alert.AlertException;
@@ -32,7 +34,7 @@ import java.util.SplittableRandom;
  * handshake write buffer; with a STARTTLS protocol set, its plaintext greeting and dialog come first. Whatever the
  * peer does, the connection ends with one log line and the server goes on. Memory is bounded: one record (at most
  * 5 + 2^14 + 2048 bytes), one handshake message (at most {@link #MAX_HANDSHAKE_MESSAGE}), one heartbeat response (at
- * most 3 + 65535 + 16 bytes), one STARTTLS line or message (see {@code io.heartguard.lab.starttls}).
+ * most 3 + 65535 + 16 bytes), one STARTTLS line or message (see {@code io.heartguard.tlsserver.starttls}).
  */
 final class LabConnection implements Runnable {
   /** A ClientHello is at most 2^16 bytes of body in practice; nothing else is buffered before the flight. */

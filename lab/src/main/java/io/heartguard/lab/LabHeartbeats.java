@@ -1,5 +1,6 @@
 package io.heartguard.lab;
 
+import io.heartguard.tlsserver.ServerIdentity;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
@@ -24,7 +25,7 @@ public final class LabHeartbeats implements AutoCloseable {
    * Heartbeats answered like {@code mode}, over the heap seeded by {@code heapSeed} that holds {@code identity}'s key,
    * logging one JSON line per heartbeat to {@code logOut} (closed with this when {@code closeLog}).
    */
-  public static LabHeartbeats open(LabMode mode, long heapSeed, LabIdentity identity, RandomGenerator paddingSource,
+  public static LabHeartbeats open(LabMode mode, long heapSeed, ServerIdentity identity, RandomGenerator paddingSource,
       OutputStream logOut, boolean closeLog) {
     Objects.requireNonNull(identity, "identity");
     FakeMemory memory = FakeMemory.seeded(heapSeed, identity);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.heartguard.tlsserver.Ja3Fingerprint;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -1,6 +1,7 @@
 package io.heartguard.lab;
 
-import io.heartguard.lab.starttls.StartTlsProtocol;
+import io.heartguard.tlsserver.ServerIdentity;
+import io.heartguard.tlsserver.starttls.StartTlsProtocol;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,7 +28,7 @@ import java.util.Objects;
 public record LabOptions(
     LabMode mode,
     InetSocketAddress listen,
-    LabIdentity identity,
+    ServerIdentity identity,
     int chainPaddingCerts,
     Path logFile,
     OutputStream logStream,
@@ -91,7 +92,7 @@ public record LabOptions(
         connectionDeadline, maxConnections, heapSeed, startTls, heartbeats);
   }
 
-  public LabOptions withIdentity(LabIdentity newIdentity) {
+  public LabOptions withIdentity(ServerIdentity newIdentity) {
     return new LabOptions(mode, listen, newIdentity, chainPaddingCerts, logFile, logStream, readTimeout,
         connectionDeadline, maxConnections, heapSeed, startTls, heartbeats);
   }

@@ -1,9 +1,10 @@
 package io.heartguard.lab;
 
-import io.heartguard.lab.starttls.StartTlsProtocol;
+import io.heartguard.tlsserver.ServerIdentity;
+import io.heartguard.tlsserver.SocketAddressText;
+import io.heartguard.tlsserver.starttls.StartTlsProtocol;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -34,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class LabServer implements AutoCloseable {
   /** What every connection shares: immutable, except the log, which serialises its lines. */
-  record Context(LabMode mode, LabIdentity identity, FakeMemory memory, LabLog log, Duration readTimeout,
+  record Context(LabMode mode, ServerIdentity identity, FakeMemory memory, LabLog log, Duration readTimeout,
       Duration connectionDeadline, AtomicBoolean closing, Honeypot honeypot, StartTlsProtocol startTls,
       LabHeartbeatStage heartbeats) {}
 
@@ -74,7 +75,7 @@ public final class LabServer implements AutoCloseable {
     if (honeypot != null) {
       options = options.withMode(LabMode.VULNERABLE);
     }
-    LabIdentity identity = (options.identity() != null ? options.identity() : LabIdentity.processDefault())
+    ServerIdentity identity = (options.identity() != null ? options.identity() : ServerIdentity.processDefault())
         .withPaddingCerts(options.chainPaddingCerts());
     FakeMemory memory = FakeMemory.seeded(options.heapSeed(), identity);
     ServerSocket serverSocket = new ServerSocket();
@@ -109,7 +110,7 @@ public final class LabServer implements AutoCloseable {
   }
 
   /** The key and chain served; its private key PEM is planted in the fake heap. */
-  public LabIdentity identity() {
+  public ServerIdentity identity() {
     return context.identity();
   }
 
@@ -175,7 +176,7 @@ public final class LabServer implements AutoCloseable {
         }
         continue; // a failed accept (a reset before accept completed) concerns that peer only
       }
-      String peer = describe((InetSocketAddress) socket.getRemoteSocketAddress());
+      String peer = SocketAddressText.describe((InetSocketAddress) socket.getRemoteSocketAddress());
       if (connections.size() >= maxConnections) {
         closeQuietly(socket);
         context.log().connectionClosed(peer, "over the limit of " + maxConnections + " connections");
@@ -200,12 +201,6 @@ public final class LabServer implements AutoCloseable {
       }
       thread.start();
     }
-  }
-
-  /** "127.0.0.1:8443" or "[::1]:8443". */
-  public static String describe(InetSocketAddress address) {
-    String host = address.getAddress().getHostAddress();
-    return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 
   private static void closeQuietly(Socket socket) {

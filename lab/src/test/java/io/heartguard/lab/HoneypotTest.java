@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.heartguard.tlsserver.Ja3Fingerprint;
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.alert.Alert;
 import io.heartguard.wire.handshake.ClientHello;

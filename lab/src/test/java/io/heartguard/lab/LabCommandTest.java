@@ -3,6 +3,7 @@ package io.heartguard.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.heartguard.tlsserver.ServerIdentity;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -60,14 +61,14 @@ class LabCommandTest {
 
   @Test
   void certAndKeyPemFilesAreServedAndTheirKeyPlantedInTheHeap(@TempDir Path dir) throws Exception {
-    LabIdentity source = LabIdentity.processDefault();
+    ServerIdentity source = ServerIdentity.processDefault();
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
     String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
         .encodeToString(source.chain().getFirst().toByteArray());
     Files.writeString(cert, "-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n");
     Files.writeString(key, source.privateKeyPem());
-    LabIdentity loaded = parse("--cert", cert.toString(), "--key", key.toString()).options().identity();
+    ServerIdentity loaded = parse("--cert", cert.toString(), "--key", key.toString()).options().identity();
     assertThat(loaded.chain()).isEqualTo(source.chain());
     assertThat(loaded.privateKeyPem()).isEqualTo(source.privateKeyPem()).startsWith("-----BEGIN RSA PRIVATE KEY-----");
   }

@@ -3,7 +3,7 @@ package io.heartguard.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.heartguard.lab.starttls.StartTlsProtocol;
+import io.heartguard.tlsserver.starttls.StartTlsProtocol;
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.handshake.HandshakeMessage;
 import io.heartguard.wire.handshake.HandshakeType;

@@ -2,7 +2,7 @@ package io.heartguard.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heartguard.lab.starttls.StartTlsProtocol;
+import io.heartguard.tlsserver.starttls.StartTlsProtocol;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,12 +1,12 @@
 package io.heartguard.scan;
 
-import io.heartguard.targets.ScanTarget;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heartguard.lab.starttls.StartTlsProtocol;
 import io.heartguard.scan.starttls.StartTls;
 import io.heartguard.scan.starttls.StartTlsMode;
+import io.heartguard.targets.ScanTarget;
 import io.heartguard.testkit.RealOpenSsl;
+import io.heartguard.tlsserver.starttls.StartTlsProtocol;
 import io.heartguard.wire.record.ProtocolVersion;
 import java.io.InputStream;
 import java.io.OutputStream;

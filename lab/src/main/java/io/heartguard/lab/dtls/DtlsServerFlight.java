@@ -1,7 +1,7 @@
 package io.heartguard.lab.dtls;
 
-import io.heartguard.lab.LabIdentity;
-import io.heartguard.lab.ServerHelloFlight;
+import io.heartguard.tlsserver.ServerHelloFlight;
+import io.heartguard.tlsserver.ServerIdentity;
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.handshake.CertificateMessage;
 import io.heartguard.wire.handshake.ClientHello;
@@ -48,7 +48,7 @@ final class DtlsServerFlight {
    * The flight for {@code hello}; its messages take message_seq from {@code firstMessageSeq} on and its records
    * sequence numbers from {@code firstSequence} on.
    */
-  static Flight build(ClientHello hello, ProtocolVersion max, LabIdentity identity, int mtu, int firstMessageSeq,
+  static Flight build(ClientHello hello, ProtocolVersion max, ServerIdentity identity, int mtu, int firstMessageSeq,
       long firstSequence, RandomGenerator random) {
     ProtocolVersion version = chooseVersion(hello.version(), max);
     int suite = chooseSuite(hello.cipherSuites(), version);

@@ -1,7 +1,7 @@
 package io.heartguard.lab.dtls;
 
-import io.heartguard.lab.LabIdentity;
 import io.heartguard.lab.LabMode;
+import io.heartguard.tlsserver.ServerIdentity;
 import io.heartguard.wire.record.ProtocolVersion;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -20,7 +20,7 @@ import java.util.Objects;
  * @param dropFirstFlightDatagrams datagrams of our flights (not HelloVerifyRequests) thrown away, to prove a client
  *     reassembles a flight from a partial first copy and its retransmission
  */
-public record LabDtlsOptions(LabMode mode, InetSocketAddress listen, LabIdentity identity, long heapSeed,
+public record LabDtlsOptions(LabMode mode, InetSocketAddress listen, ServerIdentity identity, long heapSeed,
     ProtocolVersion maxVersion, int mtu, int dropFirstReceived, int dropFirstSent,
     int dropFirstFlightDatagrams, OutputStream log, boolean closeLog) {
   public static final long DEFAULT_HEAP_SEED = 20140407L;
@@ -56,7 +56,7 @@ public record LabDtlsOptions(LabMode mode, InetSocketAddress listen, LabIdentity
         dropFirstFlightDatagrams, log, closeLog);
   }
 
-  public LabDtlsOptions withIdentity(LabIdentity newIdentity) {
+  public LabDtlsOptions withIdentity(ServerIdentity newIdentity) {
     return new LabDtlsOptions(mode, listen, newIdentity, heapSeed, maxVersion, mtu, dropFirstReceived, dropFirstSent,
         dropFirstFlightDatagrams, log, closeLog);
   }

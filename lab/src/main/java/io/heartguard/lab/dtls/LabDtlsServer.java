@@ -2,8 +2,8 @@ package io.heartguard.lab.dtls;
 
 import io.heartguard.lab.BufferingBio;
 import io.heartguard.lab.LabHeartbeats;
-import io.heartguard.lab.LabIdentity;
-import io.heartguard.lab.LabServer;
+import io.heartguard.tlsserver.ServerIdentity;
+import io.heartguard.tlsserver.SocketAddressText;
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.alert.Alert;
 import io.heartguard.wire.alert.AlertException;
@@ -48,7 +48,7 @@ public final class LabDtlsServer implements AutoCloseable {
   static final int MAX_ASSOCIATIONS = 256;
 
   private final LabDtlsOptions options;
-  private final LabIdentity identity;
+  private final ServerIdentity identity;
   private final DatagramChannel channel;
   private final LabHeartbeats heartbeats;
   private final StatelessCookie cookie;
@@ -83,7 +83,7 @@ public final class LabDtlsServer implements AutoCloseable {
 
   private LabDtlsServer(LabDtlsOptions options, DatagramChannel channel) {
     this.options = options;
-    this.identity = options.identity() != null ? options.identity() : LabIdentity.processDefault();
+    this.identity = options.identity() != null ? options.identity() : ServerIdentity.processDefault();
     this.channel = channel;
     SecureRandom secure = new SecureRandom();
     this.cookie = new StatelessCookie(secure);
@@ -166,7 +166,7 @@ public final class LabDtlsServer implements AutoCloseable {
     try {
       records = DtlsRecord.parseDatagram(datagram, length);
     } catch (RecordException e) {
-      heartbeats.logClosed(LabServer.describe(peer), "datagram of " + length + " bytes is not DTLS: " + e.getMessage());
+      heartbeats.logClosed(SocketAddressText.describe(peer), "datagram of " + length + " bytes is not DTLS: " + e.getMessage());
       return;
     }
     for (DtlsRecord record : records) {
@@ -175,7 +175,7 @@ public final class LabDtlsServer implements AutoCloseable {
         case HEARTBEAT -> heartbeat(peer, record);
         case ALERT -> {
           associations.remove(peer);
-          heartbeats.logClosed(LabServer.describe(peer), "peer sent alert " + describeAlert(record.fragment()));
+          heartbeats.logClosed(SocketAddressText.describe(peer), "peer sent alert " + describeAlert(record.fragment()));
         }
         default -> { } // ChangeCipherSpec or application data before any keys: nothing 1.0.1f acts on
       }
@@ -187,7 +187,7 @@ public final class LabDtlsServer implements AutoCloseable {
     try {
       fragments = DtlsHandshakeFragment.parseAll(record.fragment());
     } catch (HandshakeException e) {
-      heartbeats.logClosed(LabServer.describe(peer), "bad handshake record: " + e.getMessage());
+      heartbeats.logClosed(SocketAddressText.describe(peer), "bad handshake record: " + e.getMessage());
       return;
     }
     for (DtlsHandshakeFragment fragment : fragments) {
@@ -196,14 +196,14 @@ public final class LabDtlsServer implements AutoCloseable {
       }
       HandshakeMessage message = fragment.asWholeMessage();
       if (message == null) {
-        heartbeats.logClosed(LabServer.describe(peer), "fragmented ClientHello; the lab reads only whole ones");
+        heartbeats.logClosed(SocketAddressText.describe(peer), "fragmented ClientHello; the lab reads only whole ones");
         continue;
       }
       ClientHello hello;
       try {
         hello = ClientHello.parse(message.body());
       } catch (HandshakeException e) {
-        heartbeats.logClosed(LabServer.describe(peer), "bad ClientHello: " + e.getMessage());
+        heartbeats.logClosed(SocketAddressText.describe(peer), "bad ClientHello: " + e.getMessage());
         continue;
       }
       clientHello(peer, record, fragment.header().messageSeq(), hello);
@@ -214,7 +214,7 @@ public final class LabDtlsServer implements AutoCloseable {
       throws IOException {
     if (!hello.version().isDtls()) {
       sendAlert(peer, ProtocolVersion.DTLS1_0, record.header().sequenceNumber(), Alert.PROTOCOL_VERSION);
-      heartbeats.logClosed(LabServer.describe(peer), "ClientHello version " + hello.version() + " is not DTLS");
+      heartbeats.logClosed(SocketAddressText.describe(peer), "ClientHello version " + hello.version() + " is not DTLS");
       return;
     }
     Bytes expected = cookie.expected(peer, hello);
@@ -237,7 +237,7 @@ public final class LabDtlsServer implements AutoCloseable {
         messageSeq, record.header().sequenceNumber(), random);
     if (flight.suite() < 0) {
       sendAlert(peer, flight.version(), record.header().sequenceNumber(), Alert.HANDSHAKE_FAILURE);
-      heartbeats.logClosed(LabServer.describe(peer), "no shared cipher: the client offered no RSA suite usable with "
+      heartbeats.logClosed(SocketAddressText.describe(peer), "no shared cipher: the client offered no RSA suite usable with "
           + flight.version());
       return;
     }
@@ -264,20 +264,20 @@ public final class LabDtlsServer implements AutoCloseable {
       return;
     }
     if (record.fragment().size() > RecordHeader.MAX_PLAINTEXT) {
-      heartbeats.logClosed(LabServer.describe(peer), "heartbeat record of " + record.fragment().size()
+      heartbeats.logClosed(SocketAddressText.describe(peer), "heartbeat record of " + record.fragment().size()
           + " bytes exceeds 2^14: record_overflow");
       associations.remove(peer);
       return;
     }
     LabHeartbeats.Answer answer = heartbeats.respond(record.fragment().toByteArray());
     if (!answer.answered()) {
-      heartbeats.logHeartbeat(LabServer.describe(peer), answer, 0);
+      heartbeats.logHeartbeat(SocketAddressText.describe(peer), answer, 0);
       return;
     }
     if (answer.message().length > RecordHeader.MAX_PLAINTEXT) {
-      heartbeats.logHeartbeat(LabServer.describe(peer), answer, 0);
+      heartbeats.logHeartbeat(SocketAddressText.describe(peer), answer, 0);
       associations.remove(peer);
-      heartbeats.logClosed(LabServer.describe(peer), "heartbeat response of " + answer.message().length + " bytes exceeds 2^14:"
+      heartbeats.logClosed(SocketAddressText.describe(peer), "heartbeat response of " + answer.message().length + " bytes exceeds 2^14:"
           + " OpenSSL 1.0.1f's dtls1_write_bytes fails OPENSSL_assert(len <= SSL3_RT_MAX_PLAIN_LENGTH) and the process"
           + " aborts; the lab drops the association instead");
       return;
@@ -286,7 +286,7 @@ public final class LabDtlsServer implements AutoCloseable {
         Bytes.of(answer.message()));
     List<byte[]> datagrams = association.bio.writes(response.toByteArray());
     // Logged before sending, so that a peer that has the answer can already read its line.
-    heartbeats.logHeartbeat(LabServer.describe(peer), answer, datagrams.stream().mapToInt(d -> d.length).sum());
+    heartbeats.logHeartbeat(SocketAddressText.describe(peer), answer, datagrams.stream().mapToInt(d -> d.length).sum());
     for (byte[] datagram : datagrams) {
       send(peer, datagram);
     }

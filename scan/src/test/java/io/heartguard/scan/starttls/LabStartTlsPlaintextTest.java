@@ -2,14 +2,14 @@ package io.heartguard.scan.starttls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heartguard.lab.LabIdentity;
-import io.heartguard.lab.ServerHelloFlight;
-import io.heartguard.lab.starttls.StartTlsProtocol;
 import io.heartguard.scan.HeartbleedCheck;
 import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
 import io.heartguard.scan.Verdict;
 import io.heartguard.targets.ScanTarget;
+import io.heartguard.tlsserver.ServerHelloFlight;
+import io.heartguard.tlsserver.ServerIdentity;
+import io.heartguard.tlsserver.starttls.StartTlsProtocol;
 import io.heartguard.wire.handshake.ClientHello;
 import io.heartguard.wire.handshake.HandshakeMessage;
 import io.heartguard.wire.handshake.HandshakeReader;
@@ -61,7 +61,7 @@ class LabStartTlsPlaintextTest {
 
     OopsServer(Oops oops) throws IOException {
       // The lab's RSA 2048 identity is generated once per process: before the scanner's clock starts, not during it.
-      LabIdentity identity = LabIdentity.processDefault();
+      ServerIdentity identity = ServerIdentity.processDefault();
       socket = new ServerSocket();
       socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       acceptor = Thread.ofVirtual().start(() -> {
@@ -87,7 +87,7 @@ class LabStartTlsPlaintextTest {
     }
   }
 
-  private static String serve(Oops oops, LabIdentity identity, InputStream in, OutputStream out) throws Exception {
+  private static String serve(Oops oops, ServerIdentity identity, InputStream in, OutputStream out) throws Exception {
     if (oops == Oops.TO_AUTH_TLS) {
       out.write("220 (vsFTPd 3.0.2)\r\n".getBytes(StandardCharsets.US_ASCII));
       while (in.read() != '\n') {

@@ -1,4 +1,4 @@
-package io.heartguard.lab;
+package io.heartguard.tlsserver;
 
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.alert.Alert;
@@ -47,7 +47,7 @@ public final class ServerHelloFlight {
    * OpenSSL 1.0.1f's answer to {@code hello} with {@code identity}'s chain. {@code Flight.records()} holds three
    * entries, ServerHello, Certificate and ServerHelloDone, each already framed in records of the chosen version.
    */
-  public static Answer answer(ClientHello hello, LabIdentity identity, RandomGenerator random) {
+  public static Answer answer(ClientHello hello, ServerIdentity identity, RandomGenerator random) {
     ProtocolVersion offered = hello.version();
     if (offered.major() < 3) {
       return new Refusal(ProtocolVersion.SSL3_0, new Alert(Alert.FATAL, Alert.PROTOCOL_VERSION),

@@ -1,4 +1,4 @@
-package io.heartguard.lab;
+package io.heartguard.tlsserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.heartguard.lab.starttls;
+package io.heartguard.tlsserver.starttls;
 
 /** A client did not complete the server's STARTTLS dialog; the message says what it did instead, in one line. */
 public final class StartTlsDialogException extends Exception {

@@ -1,4 +1,4 @@
-package io.heartguard.lab;
+package io.heartguard.tlsserver;
 
 import io.heartguard.address.HostPort;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package io.heartguard.lab.starttls;
+package io.heartguard.tlsserver.starttls;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

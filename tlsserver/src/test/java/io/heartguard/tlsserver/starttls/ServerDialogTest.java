@@ -1,4 +1,4 @@
-package io.heartguard.lab.starttls;
+package io.heartguard.tlsserver.starttls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.heartguard.lab;
+package io.heartguard.tlsserver;
 
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.handshake.ClientHello;

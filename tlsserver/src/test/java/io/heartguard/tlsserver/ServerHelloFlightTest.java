@@ -1,9 +1,9 @@
-package io.heartguard.lab;
+package io.heartguard.tlsserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heartguard.lab.ServerHelloFlight.Flight;
-import io.heartguard.lab.ServerHelloFlight.Refusal;
+import io.heartguard.tlsserver.ServerHelloFlight.Flight;
+import io.heartguard.tlsserver.ServerHelloFlight.Refusal;
 import io.heartguard.wire.Bytes;
 import io.heartguard.wire.alert.Alert;
 import io.heartguard.wire.handshake.CertificateMessage;
@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class ServerHelloFlightTest {
-  private static final LabIdentity IDENTITY = LabIdentity.processDefault();
+  private static final ServerIdentity IDENTITY = ServerIdentity.processDefault();
 
   private static ClientHello hello(ProtocolVersion version) {
     return ClientHellos.like2014(version, null, new SplittableRandom(1));
@@ -133,7 +133,7 @@ class ServerHelloFlightTest {
 
   @Test
   void aChainOfMoreThan16KiBSpansSeveralRecords() throws Exception {
-    LabIdentity padded = IDENTITY.withPaddingCerts(25);
+    ServerIdentity padded = IDENTITY.withPaddingCerts(25);
     Flight flight = (Flight) ServerHelloFlight.answer(hello(ProtocolVersion.TLS1_2), padded, new SplittableRandom(2));
     byte[] certificateRecords = flight.records().get(1);
     assertThat(certificateRecords.length).isGreaterThan(16 * 1024 + 2 * 5);

@@ -1,4 +1,4 @@
-package io.heartguard.lab.starttls;
+package io.heartguard.tlsserver.starttls;
 
 import io.heartguard.wire.PeerText;
 import java.io.ByteArrayOutputStream;

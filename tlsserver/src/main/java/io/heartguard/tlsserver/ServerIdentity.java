@@ -1,4 +1,4 @@
-package io.heartguard.lab;
+package io.heartguard.tlsserver;
 
 import io.heartguard.wire.Bytes;
 import java.io.IOException;
@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -30,22 +31,21 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 
 /**
- * The lab server's RSA key and the certificate chain it sends, with the key's PEM (which the fake heap holds, so that
- * key recovery through Heartbleed can be demonstrated). A fresh self-signed RSA 2048 identity is generated once per
- * process unless PEM files are given.
+ * The TLS server's RSA key and the certificate chain it sends (lab and client-test), with the key's PEM (which the
+ * lab's fake heap holds, so that key recovery through Heartbleed can be demonstrated). A fresh self-signed RSA 2048
+ * identity is generated once per process unless PEM files are given.
  */
-public final class LabIdentity {
+public final class ServerIdentity {
   private static final String SUBJECT = "CN=heartguard-lab.invalid,O=heartguard lab,OU=deliberately vulnerable";
-  private static volatile LabIdentity processDefault;
+  private static volatile ServerIdentity processDefault;
 
   private final PrivateKey privateKey;
   private final List<Bytes> chain;
   private final String privateKeyPem;
 
-  private LabIdentity(PrivateKey privateKey, List<Bytes> chain, String privateKeyPem) {
+  private ServerIdentity(PrivateKey privateKey, List<Bytes> chain, String privateKeyPem) {
     if (chain.isEmpty()) {
       throw new IllegalArgumentException("a certificate chain needs at least the server's own certificate");
     }
@@ -55,10 +55,10 @@ public final class LabIdentity {
   }
 
   /** The self-signed RSA 2048 identity of this process, generated on first use and shared by every lab server. */
-  public static LabIdentity processDefault() {
-    LabIdentity identity = processDefault;
+  public static ServerIdentity processDefault() {
+    ServerIdentity identity = processDefault;
     if (identity == null) {
-      synchronized (LabIdentity.class) {
+      synchronized (ServerIdentity.class) {
         identity = processDefault;
         if (identity == null) {
           identity = generate(new SecureRandom());
@@ -70,13 +70,13 @@ public final class LabIdentity {
   }
 
   /** A new self-signed RSA 2048 identity. */
-  public static LabIdentity generate(SecureRandom random) {
+  public static ServerIdentity generate(SecureRandom random) {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048, random);
       KeyPair pair = generator.generateKeyPair();
       Bytes certificate = selfSigned(pair.getPublic(), pair.getPrivate(), SUBJECT, BigInteger.valueOf(random.nextLong() >>> 1));
-      return new LabIdentity(pair.getPrivate(), List.of(certificate), pem(pair.getPrivate()));
+      return new ServerIdentity(pair.getPrivate(), List.of(certificate), pem(pair.getPrivate()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot generate an RSA 2048 key: " + e.getMessage(), e);
     }
@@ -86,7 +86,7 @@ public final class LabIdentity {
    * Loads a chain (one or more CERTIFICATE blocks, the server's first) and an RSA private key (PKCS#1 "RSA PRIVATE
    * KEY" or PKCS#8 "PRIVATE KEY", unencrypted).
    */
-  public static LabIdentity load(Path certificatePem, Path privateKeyPem) throws IOException {
+  public static ServerIdentity load(Path certificatePem, Path privateKeyPem) throws IOException {
     List<Bytes> chain = new ArrayList<>();
     try (Reader reader = Files.newBufferedReader(certificatePem, StandardCharsets.US_ASCII);
          PEMParser parser = new PEMParser(reader)) {
@@ -117,14 +117,14 @@ public final class LabIdentity {
     if (!"RSA".equals(key.getAlgorithm())) {
       throw new IOException(privateKeyPem + " holds a " + key.getAlgorithm() + " key; the lab serves RSA only");
     }
-    return new LabIdentity(key, chain, pem(key));
+    return new ServerIdentity(key, chain, pem(key));
   }
 
   /**
    * This identity with {@code count} more self-signed certificates after its chain: a Certificate message that
    * spans several records when {@code count} is about 20 or more. Nobody validates the lab's chain.
    */
-  public LabIdentity withPaddingCerts(int count) {
+  public ServerIdentity withPaddingCerts(int count) {
     if (count < 0) {
       throw new IllegalArgumentException("padding certificate count must be at least 0, got " + count);
     }
@@ -138,7 +138,7 @@ public final class LabIdentity {
         padded.add(selfSigned(publicKey, privateKey, "CN=heartguard lab padding certificate " + i + ",O=heartguard lab",
             BigInteger.valueOf(1000L + i)));
       }
-      return new LabIdentity(privateKey, padded, privateKeyPem);
+      return new ServerIdentity(privateKey, padded, privateKeyPem);
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot build padding certificates: " + e.getMessage(), e);
     }
