@@ -52,7 +52,6 @@ import picocli.CommandLine;
 class FleetJobTest {
   private static final int ANSWERING = 32;
   private static final int TARGETS = 256;
-  private static final Pattern PROGRESS = Pattern.compile("(\\d+)/" + TARGETS + " ");
 
   private static final List<LabServer> labs = new ArrayList<>();
   private static int vulnerablePort;
@@ -129,6 +128,27 @@ class FleetJobTest {
 
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void aJobInPostgresqlSurvivesACoordinatorKilledMidJobWhenResumed() throws Exception {
+    String broker = TestBroker.address();
+    String db = postgresUrl();
+    String job = jobName("postgresql-resumed");
+    startWorkerThreads(broker, 2);
+    Process first = startProcess(List.of("io.heartguard.scan.cli.ScanCommand", "--kafka", broker, "--job", job,
+        "--db", db, "--block-size", "8", "--rate", "20", "--seed", "17", "--timeout", "3s", "--progress",
+        "127.0.2.0/27", "-p", vulnerablePort + "," + patchedPort));
+    waitForProgress(new InputStreamReader(first.getErrorStream(), StandardCharsets.UTF_8), 16, 64);
+    first.destroyForcibly();
+    assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    try (ResultStore store = ResultStore.open(db)) {
+      assertThat(store.requireJob(job).finished()).as("the killed coordinator did not finish the job").isFalse();
+    }
+
+    assertThat(scan("--kafka", broker, "--db", db, "--resume", job)).isEqualTo(1);
+    assertEveryTargetStoredOnceWithItsVerdict(db, job, 64);
+  }
+
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void aJobSurvivesACoordinatorKilledMidJobWhenResumed() throws Exception {
     String broker = TestBroker.address();
     String job = jobName("resumed");
@@ -137,7 +157,7 @@ class FleetJobTest {
     Process first = startProcess(List.of("io.heartguard.scan.cli.ScanCommand", "--kafka", broker, "--job", job,
         "--db", db.toString(), "--block-size", "8", "--rate", "40", "--seed", "11", "--timeout", "3s", "--progress",
         "127.0.2.0/25", "-p", vulnerablePort + "," + patchedPort));
-    waitForProgress(new InputStreamReader(first.getErrorStream(), StandardCharsets.UTF_8), 40);
+    waitForProgress(new InputStreamReader(first.getErrorStream(), StandardCharsets.UTF_8), 40, TARGETS);
     first.destroyForcibly();
     assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
     try (ResultStore store = ResultStore.open(db.toString())) {
@@ -235,15 +255,16 @@ class FleetJobTest {
     throw new AssertionError("the child ended before printing a line starting with " + prefix);
   }
 
-  /** Reads progress lines (redrawn after \r) until one shows at least {@code done} targets stored. */
-  private static void waitForProgress(Reader err, int done) throws IOException {
+  /** Reads progress lines (redrawn after \r) until one shows at least {@code done} of {@code total} targets stored. */
+  private static void waitForProgress(Reader err, int done, int total) throws IOException {
+    Pattern progress = Pattern.compile("(\\d+)/" + total + " ");
     StringBuilder line = new StringBuilder();
     for (int c = err.read(); c >= 0; c = err.read()) {
       if (c != '\r' && c != '\n') {
         line.append((char) c);
         continue;
       }
-      Matcher m = PROGRESS.matcher(line);
+      Matcher m = progress.matcher(line);
       if (m.lookingAt() && Integer.parseInt(m.group(1)) >= done) {
         return;
       }
