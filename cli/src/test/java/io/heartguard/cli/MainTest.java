@@ -52,8 +52,8 @@ class MainTest {
     assertThat(out.size()).isZero();
     // One line naming every command (the list grows with the parts, so it is read back rather than spelled out).
     assertThat(err.toString(StandardCharsets.UTF_8))
-        .startsWith("heartguard: unknown command 'nosuchcommand'; the commands are scan, lab, sensor, guard,")
-        .contains(" worker, ", " audit, ", " keys, ")
+        .startsWith("heartguard: unknown command 'nosuchcommand'; the commands are scan, ")
+        .contains(" worker, ", " lab, ", " sensor, ", " guard, ", " audit, ", " keys, ")
         .endsWith(", help (see heartguard --help)" + System.lineSeparator())
         .containsOnlyOnce(System.lineSeparator());
   }
