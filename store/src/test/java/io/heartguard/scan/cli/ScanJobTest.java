@@ -7,15 +7,13 @@ import io.heartguard.lab.LabServer;
 import io.heartguard.store.Job;
 import io.heartguard.store.ResultStore;
 import io.heartguard.store.StoredResult;
-import java.io.BufferedReader;
+import io.heartguard.testkit.InterruptedCommand;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,9 +21,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -185,56 +180,16 @@ class ScanJobTest {
   private static final List<String> SLOW_LOOPBACK_SCAN =
       List.of("127.0.0.1", "-p", "47000-47299", "--rate", "20", "--concurrency", "2", "--retries", "0", "--no-progress");
 
-  private record Ended(List<String> out, String err) {}
-
-  /** As scan's InterruptedScanTest: the scan as its own process, a real SIGINT once its first row is out. */
-  private static Ended interruptAfterFirstRow(List<String> extra) throws Exception {
-    String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
-        classPath, ScanCommand.class.getName()));
-    command.addAll(SLOW_LOOPBACK_SCAN);
-    command.addAll(extra);
-    Process scan = new ProcessBuilder(command).start();
-    CountDownLatch firstRow = new CountDownLatch(1);
-    List<String> out = new ArrayList<>();
-    CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(scan.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = r.readLine(); line != null; line = r.readLine()) {
-          synchronized (out) {
-            out.add(line);
-          }
-          if (line.startsWith("127.0.0.1:")) {
-            firstRow.countDown();
-          }
-        }
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
-      try {
-        return new String(scan.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    try {
-      assertThat(firstRow.await(60, TimeUnit.SECONDS)).as("a row before the end of a 15 s scan").isTrue();
-      new ProcessBuilder("kill", "-INT", Long.toString(scan.pid())).start().waitFor();
-      assertThat(scan.waitFor(60, TimeUnit.SECONDS)).as("the scan ends after Ctrl-C").isTrue();
-      reader.get(10, TimeUnit.SECONDS);
-      synchronized (out) {
-        return new Ended(List.copyOf(out), err.get(10, TimeUnit.SECONDS));
-      }
-    } finally {
-      scan.destroyForcibly();
-    }
+  private static InterruptedCommand.Ended interruptAfterFirstRow(List<String> extra) throws Exception {
+    List<String> args = new ArrayList<>(SLOW_LOOPBACK_SCAN);
+    args.addAll(extra);
+    return InterruptedCommand.afterFirstLine(ScanCommand.class, args, "127.0.0.1:");
   }
 
   @Test
   void ctrlCPrintsTheRowsFoundAndTheResumeCommand(@TempDir Path directory) throws Exception {
     String db = directory.resolve("jobs.db").toString();
-    Ended ended = interruptAfterFirstRow(List.of("--db", db, "--job", "loopback"));
+    InterruptedCommand.Ended ended = interruptAfterFirstRow(List.of("--db", db, "--job", "loopback"));
 
     assertThat(ended.out().get(0)).startsWith("TARGET");
     List<String> rows = ended.out().stream().filter(l -> l.startsWith("127.0.0.1:")).toList();
