@@ -77,7 +77,7 @@ public final class LabCommand implements Callable<Integer> {
       converter = HeartbeatStageConverter.class,
       description = "any: answer plaintext heartbeats before the handshake ends, as 1.0.1f did (default);"
           + " after-handshake: complete the handshake (RSA key exchange) and answer only encrypted heartbeats inside it,"
-          + " ignoring plaintext ones before it.")
+          + " ignoring plaintext ones before it (a --honeypot logs those as attempts it did not answer).")
   LabHeartbeatStage heartbeats = LabHeartbeatStage.ANY;
 
   @Option(names = "--source-bytes-per-second", paramLabel = "BYTES", defaultValue = "" + HoneypotOptions.DEFAULT_SOURCE_BYTES_PER_SECOND,

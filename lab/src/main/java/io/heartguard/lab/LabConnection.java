@@ -208,7 +208,7 @@ final class LabConnection implements Runnable {
     if (context.heartbeats() == LabHeartbeatStage.AFTER_HANDSHAKE) {
       try {
         session = TlsServerSession.afterServerHelloDone(version, flight.cipherSuite(), context.identity().privateKey(),
-            hello.version(), hello.random(), serverRandomOf(flight), message.toByteArray(), flight.records(),
+            hello.version(), hello.random(), flight.serverRandom(), message.toByteArray(), flight.records(),
             new SecureRandom());
       } catch (TlsException e) {
         return fatal(version, Alert.HANDSHAKE_FAILURE, e.getMessage());
@@ -217,22 +217,21 @@ final class LabConnection implements Runnable {
     return null;
   }
 
-  /** The random of the ServerHello the flight opens with (RFC 5246 section 7.4.1.3: after the 2-byte version). */
-  private static Bytes serverRandomOf(ServerHelloFlight.Flight flight) {
-    byte[] first = flight.records().getFirst();
-    return Bytes.of(first, RecordHeader.LENGTH + HandshakeMessage.HEADER_LENGTH + 2, 32);
-  }
-
   /**
    * With heartbeats after the handshake only: the handshake goes on to Finished (RSA key exchange), plaintext
-   * heartbeats before it are ignored, and once it is complete every record is opened, and heartbeats answered
-   * protected, written at once (OpenSSL frees the 4 KB handshake buffer once the handshake is over).
+   * heartbeats before it are ignored, and once it is complete every record is opened and heartbeats are answered
+   * protected, by the same path as plaintext ones (the honeypot's budgets, canary and attempt line included).
    */
   private String inSession(TlsRecord record) throws IOException, HandshakeException {
     try {
       if (!session.established()) {
         switch (record.type()) {
           case HEARTBEAT -> {
+            if (context.honeypot() != null) {
+              // ignored like any plaintext heartbeat here, but the honeypot still records who tried and with what
+              byte[] fragment = record.fragment().toByteArray();
+              honeypotAttempt(fragment, responder.respond(fragment), "ignored_before_handshake", 0, 0, null);
+            }
             return null; // ignored: heartbeats count only inside the session
           }
           case HANDSHAKE, CHANGE_CIPHER_SPEC -> {
@@ -247,16 +246,7 @@ final class LabConnection implements Runnable {
       byte[] plaintext = session.open(record).toByteArray();
       switch (record.type()) {
         case HEARTBEAT -> {
-          HeartbeatResponder.Reply reply = responder.respond(plaintext);
-          int sent = 0;
-          if (reply.answered()) {
-            byte[] message = reply.message();
-            for (int offset = 0; offset < message.length; offset += RecordHeader.MAX_PLAINTEXT) {
-              int n = Math.min(RecordHeader.MAX_PLAINTEXT, message.length - offset);
-              sent += send(session.seal(ContentType.HEARTBEAT, java.util.Arrays.copyOfRange(message, offset, offset + n)));
-            }
-          }
-          context.log().heartbeat(peer, reply, sent);
+          heartbeat(plaintext);
           return null;
         }
         case APPLICATION_DATA -> {
@@ -336,11 +326,7 @@ final class LabConnection implements Runnable {
   /** The honeypot's heartbeat: guess the scanner, check the budgets, answer, and log the attempt with the canary. */
   private void honeypotHeartbeat(byte[] fragment, HeartbeatResponder.Reply reply) throws IOException {
     Honeypot honeypot = context.honeypot();
-    if (guess == null) {
-      guess = ScannerGuess.of(hello, fragment, version, warningAlert);
-    }
     java.net.InetAddress source = socket.getInetAddress();
-    String sourceText = source.getHostAddress();
     int served = reply.answered() ? reply.message().length : 0;
     String outcome = reply.outcome().name().toLowerCase(java.util.Locale.ROOT);
     int sent = 0;
@@ -358,14 +344,28 @@ final class LabConnection implements Runnable {
         outcome = global ? "rate_limited_global" : "rate_limited_source";
         served = 0;
         if (honeypot.firstRefusal(source, decision)) {
-          context.log().rateLimited(peer, sourceText, global ? "global" : "source", honeypot.limitsText());
+          context.log().rateLimited(peer, source.getHostAddress(), global ? "global" : "source", honeypot.limitsText());
         }
       }
     }
-    context.log().attempt(peer, sourceText, Ja3Fingerprint.of(hello), guess, reply, outcome, served, sent, canary);
+    honeypotAttempt(fragment, reply, outcome, served, sent, canary);
   }
 
-  /** Frames an answered reply into records through the buffer; returns the bytes that reached the wire now. */
+  /** The honeypot's attempt line; the scanner is guessed on the connection's first heartbeat and kept. */
+  private void honeypotAttempt(byte[] fragment, HeartbeatResponder.Reply reply, String outcome, int served, int sent,
+      String canary) {
+    if (guess == null) {
+      guess = ScannerGuess.of(hello, fragment, version, warningAlert);
+    }
+    context.log().attempt(peer, socket.getInetAddress().getHostAddress(), Ja3Fingerprint.of(hello), guess, reply,
+        outcome, served, sent, inSession(), canary);
+  }
+
+  /**
+   * Frames an answered reply into records, plaintext through the handshake buffer or, inside a session, protected
+   * and written at once (OpenSSL frees the 4 KB handshake buffer once the handshake is over); returns the bytes that
+   * reached the wire now.
+   */
   private int sendReply(HeartbeatResponder.Reply reply) throws IOException {
     int sent = 0;
     if (reply.answered()) {
@@ -373,11 +373,16 @@ final class LabConnection implements Runnable {
       byte[] message = reply.message();
       for (int offset = 0; offset < message.length; offset += RecordHeader.MAX_PLAINTEXT) {
         int n = Math.min(RecordHeader.MAX_PLAINTEXT, message.length - offset);
-        byte[] recordBytes = new TlsRecord(ContentType.HEARTBEAT, version, Bytes.of(message, offset, n)).toByteArray();
-        sent += send(bio.write(recordBytes));
+        sent += inSession()
+            ? send(session.seal(ContentType.HEARTBEAT, java.util.Arrays.copyOfRange(message, offset, offset + n)))
+            : send(bio.write(new TlsRecord(ContentType.HEARTBEAT, version, Bytes.of(message, offset, n)).toByteArray()));
       }
     }
     return sent;
+  }
+
+  private boolean inSession() {
+    return session != null && session.established();
   }
 
   /** ssl3_send_alert: a fatal alert is written and the buffer flushed with it, then the connection ends. */

@@ -56,10 +56,11 @@ final class LabLog implements AutoCloseable {
 
   /**
    * The honeypot's line for one heartbeat: who (source address and JA3), what it asked and was served, the scanner it
-   * looks like, and the canary login issued when the leak reached it (null otherwise). Leaked bytes are never logged.
+   * looks like, whether the heartbeat came encrypted inside a completed handshake, and the canary login issued when
+   * the leak reached it (null otherwise). Leaked bytes are never logged.
    */
   void attempt(String peer, String source, Ja3Fingerprint ja3, ScannerGuess tool, HeartbeatResponder.Reply reply,
-      String outcome, int bytesServed, int bytesSent, String canary) {
+      String outcome, int bytesServed, int bytesSent, boolean encrypted, String canary) {
     Map<String, Object> line = start("attempt", peer);
     line.put("source", source);
     line.put("ja3", ja3 == null ? null : ja3.text());
@@ -71,6 +72,7 @@ final class LabLog implements AutoCloseable {
     line.put("outcome", outcome);
     line.put("bytes_served", bytesServed);
     line.put("bytes_sent", bytesSent);
+    line.put("encrypted", encrypted);
     line.put("canary", canary);
     write(line);
   }

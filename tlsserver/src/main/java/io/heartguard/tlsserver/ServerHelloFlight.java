@@ -11,6 +11,7 @@ import io.heartguard.wire.handshake.ServerHello;
 import io.heartguard.wire.heartbeat.HeartbeatMode;
 import io.heartguard.wire.record.ContentType;
 import io.heartguard.wire.record.ProtocolVersion;
+import io.heartguard.wire.record.RecordHeader;
 import io.heartguard.wire.record.TlsRecord;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -38,7 +39,12 @@ public final class ServerHelloFlight {
 
   /** {@code records}: one entry per handshake message, as OpenSSL writes them, each framed in its record(s). */
   public record Flight(ProtocolVersion version, int cipherSuite, boolean heartbeatAnnounced, List<byte[]> records)
-      implements Answer {}
+      implements Answer {
+    /** The random of the ServerHello the flight opens with (RFC 5246 section 7.4.1.3: after the 2-byte version). */
+    public Bytes serverRandom() {
+      return Bytes.of(records.getFirst(), RecordHeader.LENGTH + HandshakeMessage.HEADER_LENGTH + 2, 32);
+    }
+  }
 
   /** A fatal alert sent with the record version {@code version}, and why. */
   public record Refusal(ProtocolVersion version, Alert alert, String reason) implements Answer {}
