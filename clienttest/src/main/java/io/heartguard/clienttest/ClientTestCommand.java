@@ -50,8 +50,14 @@ public final class ClientTestCommand implements Callable<Integer> {
       description = "Time one client may take from connect to verdict. Default: ${DEFAULT-VALUE}.")
   int timeoutSeconds;
 
+  @Option(names = "--after-handshake", description = {"Complete the handshake first (TLS 1.0 to 1.2, RSA key exchange)"
+      + " and send the heartbeat requests encrypted inside the session, as scan --after-handshake does: finds clients"
+      + " that answer heartbeats only there. With --dump, each leak request then claims 65535 bytes."})
+  boolean afterHandshake;
+
   @Option(names = "--dump", paramLabel = "FILE",
-      description = "Authorized testing only: from a VULNERABLE client, request 16 KiB leaks and write them to FILE (mode 600).")
+      description = "Authorized testing only: from a VULNERABLE client, request 16 KiB leaks (64 KiB with --after-handshake)"
+          + " and write them to FILE (mode 600).")
   Path dump;
 
   @Option(names = "--dump-requests", defaultValue = "4", paramLabel = "N",
@@ -67,7 +73,7 @@ public final class ClientTestCommand implements Callable<Integer> {
     ClientTestOptions options;
     try {
       options = ClientTestOptions.defaults().withListen(listen).withStartTls(starttls)
-          .withTimeout(Duration.ofSeconds(timeoutSeconds)).withDump(dump, dumpRequests);
+          .withTimeout(Duration.ofSeconds(timeoutSeconds)).withDump(dump, dumpRequests).withAfterHandshake(afterHandshake);
     } catch (IllegalArgumentException e) {
       err.println("client-test: " + e.getMessage());
       err.flush();
@@ -87,7 +93,8 @@ public final class ClientTestCommand implements Callable<Integer> {
     BlockingQueue<ClientReport> reports = new ArrayBlockingQueue<>(1024);
     try (ClientTestServer server = ClientTestServer.start(options, reports::offer)) {
       err.println("client-test: listening on " + SocketAddressText.describe(server.address())
-          + (starttls != null ? " (STARTTLS " + starttls.label() + ")" : "") + (dump != null ? ", dumping to " + dump : ""));
+          + (starttls != null ? " (STARTTLS " + starttls.label() + ")" : "")
+          + (afterHandshake ? ", heartbeats after the handshake" : "") + (dump != null ? ", dumping to " + dump : ""));
       err.flush();
       if (format == ClientReportFormat.TABLE) {
         out.println(ClientReportFormat.TABLE_HEADER);

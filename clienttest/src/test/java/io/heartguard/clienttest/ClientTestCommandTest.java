@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heartguard.lab.LabClient;
 import io.heartguard.lab.LabMode;
+import io.heartguard.testkit.RealOpenSsl;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,6 +15,8 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +87,28 @@ class ClientTestCommandTest {
     Run run = onceWith(labClient(LabMode.PATCHED), "--json");
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("\"verdict\":\"NOT_VULNERABLE\"", "\"heartbeat_offered\":true", "\"ja3_md5\":\"");
+  }
+
+  @Test
+  void afterHandshakeARealOpenSsl101fClientExitsOneAndTheReasonSaysEncrypted() throws Exception {
+    List<Process> clients = new ArrayList<>();
+    try {
+      Run run = onceWith(address -> {
+        ProcessBuilder builder = new ProcessBuilder(RealOpenSsl.Release.V1_0_1F.binary().toString(), "s_client",
+            "-connect", "127.0.0.1:" + address.getPort()).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("OPENSSL_CONF", "/dev/null");
+        clients.add(builder.start()); // stdin held open until the end: at end of input s_client would leave
+      }, "--after-handshake", "--json");
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.out()).contains("\"verdict\":\"VULNERABLE\"", "\"bytes_leaked\":16",
+          "(encrypted, after a TLSv1.2 handshake with TLS_RSA_WITH_AES_256_GCM_SHA384)");
+    } finally {
+      for (Process client : clients) {
+        client.destroy();
+        client.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
   }
 
   @Test
