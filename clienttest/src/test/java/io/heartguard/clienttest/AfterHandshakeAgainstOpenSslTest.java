@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heartguard.scan.HeartbeatOracle;
 import io.heartguard.scan.Verdict;
 import io.heartguard.testkit.RealOpenSsl;
+import io.heartguard.tlsserver.starttls.StartTlsProtocol;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code client-test --after-handshake} against the real OpenSSL 1.0.1f and 1.0.1g {@code s_client}: the handshake
  * completes, the oracle's two requests go out encrypted, 1.0.1f returns memory from past the probe (VULNERABLE) and
  * 1.0.1g answers only the control (NOT_VULNERABLE). With --dump, each full-size request (payload_length 65535)
- * brings back 65535 bytes, all but the 32 we sent from the client's memory, into a mode-600 file.
+ * brings back 65535 bytes, all but the 32 we sent from the client's memory, into a mode-600 file. STARTTLS comes
+ * first when asked, as before the handshake.
  */
 class AfterHandshakeAgainstOpenSslTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -40,6 +42,15 @@ class AfterHandshakeAgainstOpenSslTest {
     ClientReport tls10 = check(RealOpenSsl.Release.V1_0_1F, options(), "-tls1");
     assertThat(tls10.verdict()).isEqualTo(Verdict.VULNERABLE);
     assertThat(tls10.reason()).endsWith("(encrypted, after a TLSv1.0 handshake with TLS_RSA_WITH_AES_256_CBC_SHA)");
+  }
+
+  @Test
+  void openSsl101fClientLeaksInsideTheSessionAfterAnSmtpStarttlsDialog() throws Exception {
+    ClientReport report = check(RealOpenSsl.Release.V1_0_1F, options().withStartTls(StartTlsProtocol.parse("smtp")),
+        "-starttls", "smtp");
+    assertThat(report.verdict()).isEqualTo(Verdict.VULNERABLE);
+    assertThat(report.starttls()).isEqualTo("smtp");
+    assertThat(report.bytesLeaked()).isEqualTo(HeartbeatOracle.OVERREAD_BYTES);
   }
 
   @Test

@@ -68,6 +68,21 @@ class ClientTestServerTest {
   }
 
   @Test
+  void afterHandshakeAClientThatEndsTheHandshakeWithAnAlertIsInconclusiveAndNeverProbed() throws Exception {
+    BlockingQueue<ClientReport> reports = new LinkedBlockingQueue<>();
+    try (ClientTestServer server = ClientTestServer.start(ClientTestOptions.defaults().withTimeout(TIMEOUT).withSeed(42)
+        .withAfterHandshake(true), reports::add)) {
+      LabClient.Outcome outcome = LabClient.of(LabMode.VULNERABLE, null, TIMEOUT, OutputStream.nullOutputStream())
+          .connect(server.address());
+      ClientReport report = next(reports);
+      assertThat(report.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+      assertThat(report.reason()).isEqualTo("client sent alert fatal handshake_failure(40) during the handshake");
+      // The lab client stops at ServerHelloDone: no heartbeat request reached it before the handshake.
+      assertThat(outcome.heartbeatsAnswered()).isZero();
+    }
+  }
+
+  @Test
   void curlOffersNoHeartbeat() throws Exception {
     assertNoHeartbeat(port -> List.of("curl", "-k", "-s", "-o", "/dev/null", "--max-time", "5",
         "https://127.0.0.1:" + port + "/"));
