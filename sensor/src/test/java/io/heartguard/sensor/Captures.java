@@ -31,6 +31,16 @@ public final class Captures {
     throw new IllegalStateException("no fixtures/pcaps above " + Path.of("").toAbsolutePath());
   }
 
+  /** The sensor's alerts for one capture file, with no internal error on the way. */
+  public static List<io.heartguard.detect.Alert> alerts(Path capture) throws Exception {
+    List<io.heartguard.detect.Alert> alerts = new ArrayList<>();
+    Sensor sensor = new Sensor(alerts::add);
+    sensor.read(capture);
+    sensor.finish();
+    org.assertj.core.api.Assertions.assertThat(sensor.stats().internalErrors).as("internal errors").isZero();
+    return alerts;
+  }
+
   public static String eve(byte[] capture) throws CaptureException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     EveJsonWriter eve = new EveJsonWriter(out);

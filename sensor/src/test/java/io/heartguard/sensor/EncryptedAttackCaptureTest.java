@@ -8,18 +8,10 @@ import io.heartguard.lab.EncryptedAttack;
 import io.heartguard.testkit.RealOpenSsl;
 import io.heartguard.wire.record.ProtocolVersion;
 import io.heartguard.wire.tls.TlsSuite;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,28 +40,25 @@ class EncryptedAttackCaptureTest {
     byte[] pcap;
     long leaked;
     try (RealOpenSsl openssl = RealOpenSsl.startServer(dir);
-        ServerSocket relay = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      List<Chunk> recorded = Collections.synchronizedList(new ArrayList<>());
-      Thread recorder = Thread.ofVirtual().start(() -> record(relay, openssl, recorded));
+        RecordingRelay relay = RecordingRelay.to(new InetSocketAddress(openssl.host(), openssl.port()))) {
       EncryptedAttack.Outcome outcome = new EncryptedAttack(ProtocolVersion.TLS1_2,
           List.of(TlsSuite.RSA_WITH_AES_128_CBC_SHA), null, 1, PAYLOAD_LENGTH, Duration.ofSeconds(10))
-          .run(new InetSocketAddress(relay.getInetAddress(), relay.getLocalPort()), (round, buffer, offset, length) -> { });
-      recorder.join();
+          .run(relay.address(), (round, buffer, offset, length) -> { });
       leaked = outcome.bytesLeaked();
-      pcap = pcapOf(recorded);
+      pcap = relay.pcap(50_123, 4433);
     }
     Path file = Files.createDirectories(Path.of("target", "own-captures")).resolve("encrypted-attack-101f.pcap");
     Files.write(file, pcap);
 
     assertThat(leaked).isEqualTo(PAYLOAD_LENGTH - 17);
-    assertEncryptedAttackAndLeak(alertsOf(file));
+    assertEncryptedAttackAndLeak(Captures.alerts(file));
   }
 
   @Test
   void theKeptCaptureOfThatAttackRaisesTheSameAlerts() throws Exception {
     Path fixture = Path.of(EncryptedAttackCaptureTest.class.getResource("/captures/encrypted-attack-101f.pcap").toURI());
 
-    assertEncryptedAttackAndLeak(alertsOf(fixture));
+    assertEncryptedAttackAndLeak(Captures.alerts(fixture));
   }
 
   private static void assertEncryptedAttackAndLeak(List<Alert> alerts) {
@@ -85,52 +74,4 @@ class EncryptedAttackCaptureTest {
     assertThat(leak.cipherSuite()).isEqualTo("TLS_RSA_WITH_AES_128_CBC_SHA");
   }
 
-  private static List<Alert> alertsOf(Path capture) throws Exception {
-    List<Alert> alerts = new ArrayList<>();
-    Sensor sensor = new Sensor(alerts::add);
-    sensor.read(capture);
-    sensor.finish();
-    assertThat(sensor.stats().internalErrors).as("internal errors").isZero();
-    return alerts;
-  }
-
-  /** Bytes one side sent, in the order the relay saw them. */
-  private record Chunk(boolean fromClient, byte[] bytes) {}
-
-  /** One client: relays to the server and back, recording every chunk with its direction, until both sides close. */
-  private static void record(ServerSocket relay, RealOpenSsl server, List<Chunk> recorded) {
-    try (Socket client = relay.accept(); Socket upstream = new Socket(server.host(), server.port())) {
-      Thread up = Thread.ofVirtual().start(() -> pipe(client, upstream, true, recorded));
-      pipe(upstream, client, false, recorded);
-      up.join();
-    } catch (IOException | InterruptedException e) {
-      throw new AssertionError("the recording relay failed", e);
-    }
-  }
-
-  private static void pipe(Socket from, Socket to, boolean fromClient, List<Chunk> recorded) {
-    try {
-      InputStream in = from.getInputStream();
-      byte[] chunk = new byte[16384];
-      for (int n; (n = in.read(chunk)) > 0; ) {
-        synchronized (recorded) { // recorded in the order forwarded, so the pcap keeps the real interleaving
-          recorded.add(new Chunk(fromClient, Arrays.copyOf(chunk, n)));
-          to.getOutputStream().write(chunk, 0, n);
-        }
-      }
-      to.shutdownOutput();
-    } catch (IOException closed) {
-      // one side closed or reset: the relay ends with it
-    }
-  }
-
-  private static byte[] pcapOf(List<Chunk> recorded) {
-    TcpConversation tcp = new TcpConversation(new byte[] {127, 0, 0, 1}, 50_123, new byte[] {127, 0, 0, 1}, 4433);
-    tcp.open();
-    for (Chunk c : recorded) {
-      tcp.send(c.fromClient(), c.bytes());
-    }
-    tcp.close();
-    return tcp.pcap();
-  }
 }

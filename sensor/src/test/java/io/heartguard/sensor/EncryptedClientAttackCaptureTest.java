@@ -11,18 +11,9 @@ import io.heartguard.detect.HeartbleedRules.Rule;
 import io.heartguard.scan.HeartbeatOracle;
 import io.heartguard.scan.Verdict;
 import io.heartguard.testkit.RealOpenSsl;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -57,11 +48,9 @@ class EncryptedClientAttackCaptureTest {
     ClientTestOptions options = ClientTestOptions.defaults().withTimeout(Duration.ofSeconds(10)).withSeed(15)
         .withAfterHandshake(true).withDump(dir.resolve("leak.bin"), 1);
     try (ClientTestServer server = ClientTestServer.start(options, reports::add);
-        ServerSocket relay = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      List<Chunk> recorded = Collections.synchronizedList(new ArrayList<>());
-      Thread recorder = Thread.ofVirtual().start(() -> record(relay, server.address(), recorded));
+        RecordingRelay relay = RecordingRelay.to(server.address())) {
       ProcessBuilder builder = new ProcessBuilder(RealOpenSsl.Release.V1_0_1F.binary().toString(), "s_client",
-          "-connect", "127.0.0.1:" + relay.getLocalPort(), "-cipher", "AES128-SHA")
+          "-connect", "127.0.0.1:" + relay.address().getPort(), "-cipher", "AES128-SHA")
           .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
       builder.environment().put("OPENSSL_CONF", "/dev/null");
       Process client = builder.start(); // stdin held open: at end of input s_client would leave
@@ -71,8 +60,7 @@ class EncryptedClientAttackCaptureTest {
         client.destroy();
         client.waitFor(10, TimeUnit.SECONDS);
       }
-      recorder.join();
-      pcap = pcapOf(recorded);
+      pcap = relay.pcap(50_321, 4433);
     }
     Path file = Files.createDirectories(Path.of("target", "own-captures")).resolve("encrypted-attack-on-client-101f.pcap");
     Files.write(file, pcap);
@@ -80,14 +68,14 @@ class EncryptedClientAttackCaptureTest {
     assertThat(report).as("a report within 20 s").isNotNull();
     assertThat(report.verdict()).isEqualTo(Verdict.VULNERABLE);
     assertThat(report.reason()).contains("with TLS_RSA_WITH_AES_128_CBC_SHA", "dumped 65503 bytes from 1 answers");
-    assertEncryptedAttackAndLeak(alertsOf(file));
+    assertEncryptedAttackAndLeak(Captures.alerts(file));
   }
 
   @Test
   void theKeptCaptureOfThatAttackRaisesTheSameAlerts() throws Exception {
     Path fixture = Path.of(EncryptedClientAttackCaptureTest.class.getResource("/captures/encrypted-attack-on-client-101f.pcap").toURI());
 
-    assertEncryptedAttackAndLeak(alertsOf(fixture));
+    assertEncryptedAttackAndLeak(Captures.alerts(fixture));
   }
 
   private static void assertEncryptedAttackAndLeak(List<Alert> alerts) {
@@ -110,52 +98,4 @@ class EncryptedClientAttackCaptureTest {
     assertThat(continued.bytesLeaked()).isGreaterThan(16_000);
   }
 
-  private static List<Alert> alertsOf(Path capture) throws Exception {
-    List<Alert> alerts = new ArrayList<>();
-    Sensor sensor = new Sensor(alerts::add);
-    sensor.read(capture);
-    sensor.finish();
-    assertThat(sensor.stats().internalErrors).as("internal errors").isZero();
-    return alerts;
-  }
-
-  /** Bytes one side sent, in the order the relay saw them. */
-  private record Chunk(boolean fromClient, byte[] bytes) {}
-
-  /** One client: relays to the server and back, recording every chunk with its direction, until both sides close. */
-  private static void record(ServerSocket relay, InetSocketAddress server, List<Chunk> recorded) {
-    try (Socket client = relay.accept(); Socket upstream = new Socket(server.getAddress(), server.getPort())) {
-      Thread up = Thread.ofVirtual().start(() -> pipe(client, upstream, true, recorded));
-      pipe(upstream, client, false, recorded);
-      up.join();
-    } catch (IOException | InterruptedException e) {
-      throw new AssertionError("the recording relay failed", e);
-    }
-  }
-
-  private static void pipe(Socket from, Socket to, boolean fromClient, List<Chunk> recorded) {
-    try {
-      InputStream in = from.getInputStream();
-      byte[] chunk = new byte[16384];
-      for (int n; (n = in.read(chunk)) > 0; ) {
-        synchronized (recorded) { // recorded in the order forwarded, so the pcap keeps the real interleaving
-          recorded.add(new Chunk(fromClient, Arrays.copyOf(chunk, n)));
-          to.getOutputStream().write(chunk, 0, n);
-        }
-      }
-      to.shutdownOutput();
-    } catch (IOException closed) {
-      // one side closed or reset: the relay ends with it
-    }
-  }
-
-  private static byte[] pcapOf(List<Chunk> recorded) {
-    TcpConversation tcp = new TcpConversation(new byte[] {127, 0, 0, 1}, 50_321, new byte[] {127, 0, 0, 1}, 4433);
-    tcp.open();
-    for (Chunk c : recorded) {
-      tcp.send(c.fromClient(), c.bytes());
-    }
-    tcp.close();
-    return tcp.pcap();
-  }
 }
