@@ -51,7 +51,7 @@ class HoneypotAfterHandshakeTest {
       out.write(session.clientHello());
       boolean plaintextSent = false;
       while (!session.established()) {
-        TlsRecord record = next(in, records);
+        TlsRecord record = TestClient.expectRecord(in, records);
         assertThat(record.type()).as("no answer to the plaintext heartbeat").isNotEqualTo(ContentType.HEARTBEAT);
         byte[] answer = session.receive(record);
         if (!plaintextSent && answer.length > 0) {
@@ -70,7 +70,7 @@ class HoneypotAfterHandshakeTest {
       out.write(session.seal(ContentType.HEARTBEAT, NMAP_REQUEST));
       ByteArrayOutputStream response = new ByteArrayOutputStream();
       while (response.size() < 3 + 0x4000 + 16) {
-        TlsRecord record = next(in, records);
+        TlsRecord record = TestClient.expectRecord(in, records);
         assertThat(record.type()).isEqualTo(ContentType.HEARTBEAT);
         response.writeBytes(session.open(record).toByteArray());
       }
@@ -85,19 +85,6 @@ class HoneypotAfterHandshakeTest {
       assertThat(served.get("bytes_served").asInt()).isEqualTo(3 + 0x4000 + 16);
       assertThat(served.get("bytes_sent").asInt()).as("protected records: more than the message").isGreaterThan(3 + 0x4000 + 16);
       assertThat(served.get("canary").asText()).isEqualTo(canary);
-    }
-  }
-
-  private static TlsRecord next(InputStream in, RecordReader records) throws Exception {
-    byte[] chunk = new byte[16384];
-    while (true) {
-      TlsRecord record = records.next();
-      if (record != null) {
-        return record;
-      }
-      int n = in.read(chunk);
-      assertThat(n).as("the lab closed the connection").isPositive();
-      records.feed(chunk, 0, n);
     }
   }
 }

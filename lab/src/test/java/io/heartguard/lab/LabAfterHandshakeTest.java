@@ -36,7 +36,7 @@ class LabAfterHandshakeTest {
       byte[] heartbeat = HeartbeatMessage.request(Bytes.ofAscii("are you there?")).toByteArray();
       boolean plaintextSent = false;
       while (!session.established()) {
-        TlsRecord record = next(in, records);
+        TlsRecord record = TestClient.expectRecord(in, records);
         assertThat(record.type()).as("no answer to the plaintext heartbeat").isNotEqualTo(ContentType.HEARTBEAT);
         byte[] answer = session.receive(record);
         if (!plaintextSent && answer.length > 0) {
@@ -47,7 +47,7 @@ class LabAfterHandshakeTest {
         socket.getOutputStream().write(answer);
       }
       socket.getOutputStream().write(session.seal(ContentType.HEARTBEAT, heartbeat));
-      TlsRecord response = next(in, records);
+      TlsRecord response = TestClient.expectRecord(in, records);
       byte[] plaintext = session.open(response).toByteArray();
 
       assertThat(response.type()).isEqualTo(ContentType.HEARTBEAT);
@@ -56,23 +56,10 @@ class LabAfterHandshakeTest {
       byte[] tampered = session.seal(ContentType.APPLICATION_DATA, new byte[32]);
       tampered[tampered.length - 1] ^= 1;
       socket.getOutputStream().write(tampered);
-      TlsRecord alert = next(in, records);
+      TlsRecord alert = TestClient.expectRecord(in, records);
 
       assertThat(alert.type()).isEqualTo(ContentType.ALERT);
       assertThat(Alert.parse(session.open(alert))).isEqualTo(new Alert(Alert.FATAL, Alert.BAD_RECORD_MAC));
-    }
-  }
-
-  private static TlsRecord next(InputStream in, RecordReader records) throws Exception {
-    byte[] chunk = new byte[16384];
-    while (true) {
-      TlsRecord record = records.next();
-      if (record != null) {
-        return record;
-      }
-      int n = in.read(chunk);
-      assertThat(n).as("the lab closed the connection").isPositive();
-      records.feed(chunk, 0, n);
     }
   }
 }

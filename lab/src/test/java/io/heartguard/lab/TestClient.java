@@ -93,6 +93,11 @@ final class TestClient implements AutoCloseable {
 
   /** The next record, or null when the server closed the connection. Fails on a read timeout. */
   TlsRecord nextRecord() throws Exception {
+    return nextRecord(in, records);
+  }
+
+  /** The next record that {@code records} frames from {@code in}, or null when the peer closed the connection. */
+  static TlsRecord nextRecord(InputStream in, RecordReader records) throws Exception {
     byte[] chunk = new byte[8192];
     while (true) {
       TlsRecord record = records.next();
@@ -105,6 +110,13 @@ final class TestClient implements AutoCloseable {
       }
       records.feed(chunk, 0, n);
     }
+  }
+
+  /** The next record from {@code in}; fails if the lab closed the connection instead. */
+  static TlsRecord expectRecord(InputStream in, RecordReader records) throws Exception {
+    TlsRecord record = nextRecord(in, records);
+    org.assertj.core.api.Assertions.assertThat(record).as("the lab closed the connection").isNotNull();
+    return record;
   }
 
   /**
