@@ -17,9 +17,9 @@ import java.util.List;
  *   <li>Two bytes, eight offsets at a time (SWAR over a {@code long}): a factor of an odd modulus is odd, and its top
  *       byte is bounded below by the modulus itself (see {@link #FactorSearch}). Most text and zeros stop here.
  *   <li>Prefix sums over a block of offsets, computed once the block has a candidate, then a subtraction and a few
- *       table lookups per window: not more than half its bytes (plus 4 sqrt(length)) below 0x80, which a random
- *       prime exceeds with probability under e^-32 and pointers and text nearly always do; and no factor among the
- *       primes 3..53, which a prime has none of.
+ *       table lookups per window: few zero bytes (not length/16 + 8) and not more than half its bytes (plus
+ *       4 sqrt(length)) below 0x80, which a random prime has with probability under 1e-12, while pointers, lengths
+ *       and text nearly always do; and no factor among the primes 3..53, which a prime has none of.
  *   <li>Exact division by 64-bit limbs (Hensel's, from the least significant limb): if the window divides the modulus,
  *       the quotient it gives is no longer than the cofactor can be; for any other window it almost never is.
  *   <li>{@link BigInteger} confirms.
@@ -54,8 +54,8 @@ public final class FactorSearch {
    * One window: its length, the values its most significant byte may take, and the most bits its cofactor may have
    * (which sizes the exact test: a quotient longer than that refuses the window).
    */
-  private record Window(int length, int minTop, int maxTop, int cofactorBits, int maxLowBytes, long geAdd,
-      boolean geHighBit) {
+  private record Window(int length, int minTop, int maxTop, int cofactorBits, int maxLowBytes, int maxZeroBytes,
+      long geAdd, boolean geHighBit) {
     static Window of(int length, int minTop, int maxTop, int cofactorBits) {
       // For bytes >= 0x80 the SWAR test adds (0x100 - min) to the low seven bits; otherwise it subtracts min.
       boolean high = minTop >= 0x80;
@@ -63,7 +63,10 @@ public final class FactorSearch {
       // A random prime's bytes are each below 0x80 with probability 1/2; more than half of them plus 4 sqrt(length)
       // happens with probability under e^-32 (Hoeffding), while text, zeros and pointers have far more.
       int maxLow = length / 2 + 4 * (int) Math.ceil(Math.sqrt(length));
-      return new Window(length, minTop, maxTop, cofactorBits, maxLow, add, high);
+      // Zero bytes: a random prime has length/256 on average; length/16 + 8 or more happens with probability under
+      // (e/16)^16 < 1e-12 (Chernoff), while pointers (0x00007f...), lengths and padding have many more.
+      int maxZero = length / 16 + 8;
+      return new Window(length, minTop, maxTop, cofactorBits, maxLow, maxZero, add, high);
     }
   }
 
@@ -100,14 +103,16 @@ public final class FactorSearch {
   private final long[] down1;
   private final long[] up2;
   private final long[] down2;
-  /** Prefix counts of the current block's bytes below 0x80. */
+  /** Prefix counts of the current block's bytes below 0x80, and of its zero bytes. */
   private final int[] low;
+  private final int[] zero;
   /** Prefix sums of the current block: little-endian and big-endian, per modulus. */
   private final long[] le1;
   private final long[] be1;
   private final long[] le2;
   private final long[] be2;
-  private int prefixBlock = -1;
+  private int countsBlock = -1;
+  private int residuesBlock = -1;
   /** Scratch limbs for the exact test: the window's, and the quotient's so far. */
   private final long[] x;
   private final long[] r;
@@ -145,6 +150,7 @@ public final class FactorSearch {
     this.up2 = powers(SIEVE_2, false, span);
     this.down2 = powers(SIEVE_2, true, span);
     this.low = new int[span + 1];
+    this.zero = new int[span + 1];
     this.le1 = new long[span + 1];
     this.be1 = new long[span + 1];
     this.le2 = new long[span + 1];
@@ -177,7 +183,8 @@ public final class FactorSearch {
    * from {@code base}; null when none does.
    */
   public Found search(byte[] data, int from, int to, int limit, long base) {
-    prefixBlock = -1;
+    countsBlock = -1;
+    residuesBlock = -1;
     for (int block = from; block < to; block += BLOCK) {
       int blockEnd = Math.min(to, block + BLOCK);
       for (Window w : windows) {
@@ -208,19 +215,15 @@ public final class FactorSearch {
       if ((le | be) == 0) {
         continue;
       }
-      for (int k = 0; k < 8; k++) {
-        long bit = 0x80L << (8 * k);
-        if ((le & bit) != 0) {
-          Found f = candidate(data, i + k, block, base, w, true);
-          if (f != null) {
-            return f;
-          }
+      for (long both = le | be; both != 0; both &= both - 1) {
+        long bit = Long.lowestOneBit(both);
+        int at = i + (Long.numberOfTrailingZeros(bit) >>> 3);
+        Found f = (le & bit) != 0 ? candidate(data, at, block, base, w, true) : null;
+        if (f == null && (be & bit) != 0) {
+          f = candidate(data, at, block, base, w, false);
         }
-        if ((be & bit) != 0) {
-          Found f = candidate(data, i + k, block, base, w, false);
-          if (f != null) {
-            return f;
-          }
+        if (f != null) {
+          return f;
         }
       }
     }
@@ -262,12 +265,16 @@ public final class FactorSearch {
     if (top > w.maxTop) {
       return null;
     }
-    if (prefixBlock != block) {
-      prefix(data, block, Math.min(data.length, block + BLOCK + longestWindow));
+    int end = Math.min(data.length, block + BLOCK + longestWindow);
+    if (countsBlock != block) {
+      counts(data, block, end);
     }
     int k = at - block;
-    if (low[k + len] - low[k] > w.maxLowBytes) {
+    if (zero[k + len] - zero[k] > w.maxZeroBytes || low[k + len] - low[k] > w.maxLowBytes) {
       return null;
+    }
+    if (residuesBlock != block) {
+      residues(data, block, end);
     }
     boolean coprime = littleEndian
         ? coprime1(le1[k + len] - le1[k]) && coprime2(le2[k + len] - le2[k])
@@ -289,22 +296,32 @@ public final class FactorSearch {
     return null;
   }
 
+  /** Prefix counts over data[block, end) of bytes below 0x80 and of zero bytes: cheap, so computed first. */
+  private void counts(byte[] data, int block, int end) {
+    int lows = 0;
+    int zeros = 0;
+    for (int k = 0, n = end - block; k < n; k++) {
+      int b = data[block + k] & 0xff;
+      lows += (b >>> 7) ^ 1;
+      zeros += (b - 1) >>> 31;
+      low[k + 1] = lows;
+      zero[k + 1] = zeros;
+    }
+    countsBlock = block;
+  }
+
   /**
    * Prefix sums over data[block, end) of byte * 256^k (little-endian) and byte * 256^-k (big-endian), each power mod a
    * sieve modulus, the sums left unreduced: a window's difference is then its value times a power of 256, a unit, so
    * it has the same small factors.
    */
-  private void prefix(byte[] data, int block, int end) {
+  private void residues(byte[] data, int block, int end) {
     long l1 = 0;
     long b1 = 0;
     long l2 = 0;
     long b2 = 0;
-    int lows = 0;
-    int n = end - block;
-    for (int k = 0; k < n; k++) {
+    for (int k = 0, n = end - block; k < n; k++) {
       long b = data[block + k] & 0xff;
-      lows += (int) (b >>> 7) ^ 1;
-      low[k + 1] = lows;
       l1 += b * up1[k];
       b1 += b * down1[k];
       l2 += b * up2[k];
@@ -314,7 +331,7 @@ public final class FactorSearch {
       le2[k + 1] = l2;
       be2[k + 1] = b2;
     }
-    prefixBlock = block;
+    residuesBlock = block;
   }
 
   private static boolean coprime1(long residue) {
