@@ -69,6 +69,64 @@ class FactorSearchTest {
     assertThat(found.prime()).isEqualTo(privateKey.getPrimeQ());
   }
 
+  /**
+   * Every key shape the search promises, at offsets that land on each of its paths (eight at a time, the tail of a
+   * block and of the data, across a block boundary), in both orders: balanced 1024- and 2048-bit keys, an odd-length
+   * modulus (factors of 1024 and 1023 bits, whose top bytes start at 0x40), and factors one byte shorter and longer.
+   */
+  @Test
+  void everyKeyShapeIsFoundAtEveryKindOfOffsetInBothOrders() {
+    java.util.Random random = new java.util.Random(20140407L);
+    List<BigInteger[]> keys = List.of(
+        factors(512, 512, 1024, random),
+        new BigInteger[] {privateKey.getPrimeP(), privateKey.getPrimeQ()},
+        factors(1024, 1023, 2047, random),
+        factors(1016, 1032, 2048, random));
+    int size = 3 * 4096 + 700;
+    for (BigInteger[] pq : keys) {
+      BigInteger n = pq[0].multiply(pq[1]);
+      FactorSearch search = new FactorSearch(n);
+      for (BigInteger prime : pq) {
+        int length = magnitude(prime).length;
+        for (int offset : new int[] {0, 1, 7, 4095 - length / 2, 4093, 4096, 8191, size - length - 9, size - length}) {
+          for (boolean littleEndian : new boolean[] {true, false}) {
+            byte[] memory = memoryWith(prime, size, offset, littleEndian, offset * 31L + length);
+
+            FactorSearch.Found found = search.search(memory);
+
+            String shape = n.bitLength() + "-bit modulus, " + prime.bitLength() + "-bit factor at " + offset
+                + (littleEndian ? " little-endian" : " big-endian");
+            assertThat(found).as(shape).isNotNull();
+            assertThat(found.prime()).as(shape).isIn(pq[0], pq[1]);
+            assertThat(found.offset()).as(shape).isEqualTo(offset);
+            assertThat(found.order()).as(shape)
+                .isEqualTo(littleEndian ? FactorSearch.Order.LITTLE_ENDIAN : FactorSearch.Order.BIG_ENDIAN);
+          }
+        }
+      }
+    }
+  }
+
+  /** Two primes of the given lengths (top bit set) whose product has exactly {@code modulusBits}, as generators loop. */
+  private static BigInteger[] factors(int pBits, int qBits, int modulusBits, java.util.Random random) {
+    while (true) {
+      BigInteger p = BigInteger.probablePrime(pBits, random);
+      BigInteger q = BigInteger.probablePrime(qBits, random);
+      if (p.multiply(q).bitLength() == modulusBits) {
+        return new BigInteger[] {p, q};
+      }
+    }
+  }
+
+  /** A real 1.0.1f leak (fixtures/leaks) holds no factor of another key: ciphertext, zeros and text, all refused. */
+  @Test
+  void aRealOpenSslLeakHoldsNoFactorOfAnotherKey() throws Exception {
+    byte[] leak = Files.readAllBytes(RealLeak.path());
+
+    assertThat(new FactorSearch(publicKey.getModulus()).search(leak)).isNull();
+    assertThat(leak.length).isGreaterThan(200_000);
+  }
+
   @Test
   void anotherKeysPrimeAndRandomMemoryYieldNothing() {
     byte[] memory = memoryWith(otherKey.getPrimeP(), 256 * 1024, 1000, true, 3);
