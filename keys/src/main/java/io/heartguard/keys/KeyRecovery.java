@@ -56,9 +56,12 @@ public final class KeyRecovery {
     }
   }
 
-  /** Searches {@code dumps} for a factor of {@code key}'s modulus; on a hit writes the private key to {@code keyFile}. */
-  public static Outcome recover(RSAPublicKey key, List<Path> dumps, Path keyFile) throws IOException {
-    DumpSearch.Result result = DumpSearch.search(new FactorSearch(key.getModulus()), dumps);
+  /**
+   * Searches {@code dumps} on {@code threads} threads for a factor of {@code key}'s modulus; on a hit writes the private
+   * key to {@code keyFile}.
+   */
+  public static Outcome recover(RSAPublicKey key, List<Path> dumps, Path keyFile, int threads) throws IOException {
+    DumpSearch.Result result = DumpSearch.search(key.getModulus(), dumps, threads);
     if (result.hit() == null) {
       return new Outcome(result, null, keyFile, key.getModulus().bitLength(), null);
     }

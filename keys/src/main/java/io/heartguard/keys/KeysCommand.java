@@ -32,6 +32,16 @@ public final class KeysCommand implements Callable<Integer> {
       description = "where the recovered private key goes, created with mode 600 (default: ${DEFAULT-VALUE})")
   Path out;
 
+  private int threads = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--threads", paramLabel = "N", description = "threads searching (default: one per core)")
+  void threads(int n) {
+    if (n < 1 || n > 1024) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--threads takes 1 to 1024, got " + n);
+    }
+    threads = n;
+  }
+
   @Parameters(arity = "1..*", paramLabel = "DUMP", description = "files of leaked memory, searched in order")
   List<Path> dumps;
 
@@ -47,10 +57,10 @@ public final class KeysCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     RSAPublicKey key = KeyRecovery.certificateKey(certificate);
     long started = System.nanoTime();
-    KeyRecovery.Outcome outcome = KeyRecovery.recover(key, dumps, out);
+    KeyRecovery.Outcome outcome = KeyRecovery.recover(key, dumps, out, threads);
     long millis = (System.nanoTime() - started) / 1_000_000;
     err.println("keys: " + outcome.describe(0) + "; searched " + outcome.search().bytesSearched() + " bytes in "
-        + millis + " ms");
+        + millis + " ms on " + threads + " thread(s)");
     err.flush();
     return outcome.found() ? 1 : 0;
   }

@@ -1,6 +1,7 @@
 package io.heartguard.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -135,18 +136,33 @@ class FactorSearchTest {
   }
 
   @Test
-  void aPrimeAcrossTwoChunksOfADumpFileIsFound(@TempDir Path dir) throws Exception {
+  void aPrimeAcrossTwoChunksIsFoundAndTheEarliestChunkWinsOnAnyNumberOfThreads(@TempDir Path dir) throws Exception {
     int offset = DumpSearch.CHUNK - 60; // starts in the first chunk, ends in the second
+    byte[] memory = memoryWith(privateKey.getPrimeP(), 3 * DumpSearch.CHUNK + 4096, offset, true, 4);
+    byte[] q = magnitude(privateKey.getPrimeQ());
+    System.arraycopy(q, 0, memory, 2 * DumpSearch.CHUNK + 999, q.length); // a later hit, in the third chunk
     Path dump = dir.resolve("leak.bin");
-    Files.write(dump, memoryWith(privateKey.getPrimeP(), DumpSearch.CHUNK + 4096, offset, true, 4));
+    Files.write(dump, memory);
     Path empty = dir.resolve("empty.bin");
     Files.write(empty, new byte[0]);
 
-    DumpSearch.Result result = DumpSearch.search(new FactorSearch(publicKey.getModulus()), List.of(empty, dump));
+    for (int threads : new int[] {1, 3}) {
+      DumpSearch.Result result = DumpSearch.search(publicKey.getModulus(), List.of(empty, dump), threads);
 
-    assertThat(result.hit().file()).isEqualTo(dump);
-    assertThat(result.hit().found().offset()).isEqualTo(offset);
-    assertThat(result.filesSearched()).isEqualTo(2);
+      assertThat(result.hit().file()).isEqualTo(dump);
+      assertThat(result.hit().found().offset()).as(threads + " thread(s)").isEqualTo(offset);
+      assertThat(result.hit().found().prime()).isEqualTo(privateKey.getPrimeP());
+      assertThat(result.filesSearched()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aPipeIsRefusedWithOneLine(@TempDir Path dir) throws Exception {
+    Path fifo = dir.resolve("fifo");
+    new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+
+    assertThatThrownBy(() -> DumpSearch.search(publicKey.getModulus(), List.of(fifo), 1))
+        .isInstanceOf(java.io.IOException.class).hasMessageContaining("not a regular file");
   }
 
   @Test

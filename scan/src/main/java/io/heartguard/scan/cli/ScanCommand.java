@@ -171,7 +171,7 @@ public final class ScanCommand implements Callable<Integer> {
       DumpSummary summary = result.dump();
       long perRequest = summary.responses() > 0 && summary.bytes() % summary.responses() == 0
           ? summary.bytes() / summary.responses() : 0;
-      err.println("scan: " + KeyRecovery.recover(rsa, List.of(dump), recoverKey).describe(perRequest));
+      err.println("scan: " + KeyRecovery.recover(rsa, List.of(dump), recoverKey, Runtime.getRuntime().availableProcessors()).describe(perRequest));
     }
     err.flush();
   }
