@@ -9,6 +9,7 @@ import io.heartguard.scan.cli.ScanCommand;
 import io.heartguard.store.Job;
 import io.heartguard.store.ResultStore;
 import io.heartguard.store.StoredResult;
+import io.heartguard.testkit.RealKafka;
 import io.heartguard.scan.Verdict;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -92,7 +93,7 @@ class FleetJobTest {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void aWorkerKilledMidBlockLosesNothingAndEveryTargetIsStoredOnceWithItsVerdict() throws Exception {
-    String broker = TestBroker.address();
+    String broker = RealKafka.broker().address();
     String job = jobName("killed-worker");
     Path db = dir.resolve("fleet.db");
     // The doomed worker is the group's only member when the job starts, so the first block is surely its.
@@ -116,7 +117,7 @@ class FleetJobTest {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void aJobStoresEveryTargetOnceWithItsVerdictInPostgresql() throws Exception {
-    String broker = TestBroker.address();
+    String broker = RealKafka.broker().address();
     String db = postgresUrl();
     String job = jobName("postgresql");
     startWorkerThreads(broker, 2);
@@ -129,7 +130,7 @@ class FleetJobTest {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void aJobInPostgresqlSurvivesACoordinatorKilledMidJobWhenResumed() throws Exception {
-    String broker = TestBroker.address();
+    String broker = RealKafka.broker().address();
     String db = postgresUrl();
     String job = jobName("postgresql-resumed");
     startWorkerThreads(broker, 2);
@@ -150,7 +151,7 @@ class FleetJobTest {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void aJobSurvivesACoordinatorKilledMidJobWhenResumed() throws Exception {
-    String broker = TestBroker.address();
+    String broker = RealKafka.broker().address();
     String job = jobName("resumed");
     Path db = dir.resolve("fleet.db");
     startWorkerThreads(broker, 3);
