@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -42,13 +43,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import picocli.CommandLine;
 
 /**
  * Distributed jobs on a real Kafka broker against lab servers: 127.0.2.0/25 on two ports is 256 targets, of which
  * 127.0.2.1-32 answer on port V with a vulnerable lab and on port P with a patched one (32 VULNERABLE, 32
  * NOT_VULNERABLE) and the other 192 refuse the connection (INCONCLUSIVE). Workers run in this JVM on threads, and
- * as child processes where a test must kill one with SIGKILL.
+ * as child processes where a test must kill one with SIGKILL. The failure tests (a worker or the coordinator killed)
+ * run once with each database the store keeps jobs in.
  */
 class FleetJobTest {
   private static final int ANSWERING = 32;
@@ -90,18 +94,19 @@ class FleetJobTest {
     threads.awaitTermination(30, TimeUnit.SECONDS);
   }
 
-  @Test
+  @ParameterizedTest
+  @EnumSource(Database.class)
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
-  void aWorkerKilledMidBlockLosesNothingAndEveryTargetIsStoredOnceWithItsVerdict() throws Exception {
+  void aWorkerKilledMidBlockLosesNothingAndEveryTargetIsStoredOnceWithItsVerdict(Database database) throws Exception {
     String broker = RealKafka.broker().address();
-    String job = jobName("killed-worker");
-    Path db = dir.resolve("fleet.db");
+    String db = url(database);
+    String job = jobName("killed-worker-" + database);
     // The doomed worker is the group's only member when the job starts, so the first block is surely its.
     Process doomed = startWorkerProcess(broker);
     BufferedReader doomedLog = new BufferedReader(new InputStreamReader(doomed.getErrorStream(), StandardCharsets.UTF_8));
     waitForLine(doomedLog, "worker: assigned ");
     // A global rate that keeps a block of 16 busy for seconds: the kill lands mid-block.
-    Future<Integer> coordinator = threads.submit(() -> scan("--kafka", broker, "--job", job, "--db", db.toString(),
+    Future<Integer> coordinator = threads.submit(() -> scan("--kafka", broker, "--job", job, "--db", db,
         "--block-size", "16", "--rate", "20", "--seed", "7", "--timeout", "3s", "127.0.2.0/25",
         "-p", vulnerablePort + "," + patchedPort));
     waitForLine(doomedLog, "worker: block " + job + "/");
@@ -110,7 +115,7 @@ class FleetJobTest {
     assertThat(doomed.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
     assertThat(coordinator.get(180, TimeUnit.SECONDS)).as("exit code: something vulnerable").isEqualTo(1);
-    assertEveryTargetStoredOnceWithItsVerdict(db.toString(), job, TARGETS);
+    assertEveryTargetStoredOnceWithItsVerdict(db, job, TARGETS);
   }
 
   /** 127.0.2.0/27 on both ports: 64 targets, of which .1-.31 answer (31 + 31) and .0 refuses on both ports. */
@@ -127,17 +132,18 @@ class FleetJobTest {
     assertEveryTargetStoredOnceWithItsVerdict(db, job, 64);
   }
 
-  @Test
+  @ParameterizedTest
+  @EnumSource(Database.class)
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
-  void aJobInPostgresqlSurvivesACoordinatorKilledMidJobWhenResumed() throws Exception {
+  void aJobSurvivesACoordinatorKilledMidJobWhenResumed(Database database) throws Exception {
     String broker = RealKafka.broker().address();
-    String db = postgresUrl();
-    String job = jobName("postgresql-resumed");
-    startWorkerThreads(broker, 2);
+    String db = url(database);
+    String job = jobName("resumed-" + database);
+    startWorkerThreads(broker, 3);
     Process first = startProcess(List.of("io.heartguard.scan.cli.ScanCommand", "--kafka", broker, "--job", job,
-        "--db", db, "--block-size", "8", "--rate", "20", "--seed", "17", "--timeout", "3s", "--progress",
-        "127.0.2.0/27", "-p", vulnerablePort + "," + patchedPort));
-    waitForProgress(new InputStreamReader(first.getErrorStream(), StandardCharsets.UTF_8), 16, 64);
+        "--db", db, "--block-size", "8", "--rate", "40", "--seed", "11", "--timeout", "3s", "--progress",
+        "127.0.2.0/25", "-p", vulnerablePort + "," + patchedPort));
+    waitForProgress(new InputStreamReader(first.getErrorStream(), StandardCharsets.UTF_8), 40, TARGETS);
     first.destroyForcibly();
     assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
     try (ResultStore store = ResultStore.open(db)) {
@@ -145,28 +151,7 @@ class FleetJobTest {
     }
 
     assertThat(scan("--kafka", broker, "--db", db, "--resume", job)).isEqualTo(1);
-    assertEveryTargetStoredOnceWithItsVerdict(db, job, 64);
-  }
-
-  @Test
-  @Timeout(value = 5, unit = TimeUnit.MINUTES)
-  void aJobSurvivesACoordinatorKilledMidJobWhenResumed() throws Exception {
-    String broker = RealKafka.broker().address();
-    String job = jobName("resumed");
-    Path db = dir.resolve("fleet.db");
-    startWorkerThreads(broker, 3);
-    Process first = startProcess(List.of("io.heartguard.scan.cli.ScanCommand", "--kafka", broker, "--job", job,
-        "--db", db.toString(), "--block-size", "8", "--rate", "40", "--seed", "11", "--timeout", "3s", "--progress",
-        "127.0.2.0/25", "-p", vulnerablePort + "," + patchedPort));
-    waitForProgress(new InputStreamReader(first.getErrorStream(), StandardCharsets.UTF_8), 40, TARGETS);
-    first.destroyForcibly();
-    assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    try (ResultStore store = ResultStore.open(db.toString())) {
-      assertThat(store.requireJob(job).finished()).as("the killed coordinator did not finish the job").isFalse();
-    }
-
-    assertThat(scan("--kafka", broker, "--db", db.toString(), "--resume", job)).isEqualTo(1);
-    assertEveryTargetStoredOnceWithItsVerdict(db.toString(), job, TARGETS);
+    assertEveryTargetStoredOnceWithItsVerdict(db, job, TARGETS);
   }
 
   /** Each of the first {@code count} targets of 127.0.2.0 (two ports each) once, with its verdict, nothing else. */
@@ -188,6 +173,22 @@ class FleetJobTest {
       assertThat(counts).isEqualTo(Map.of(Verdict.VULNERABLE, answering, Verdict.NOT_VULNERABLE, answering,
           Verdict.INCONCLUSIVE, count - 2 * answering));
     }
+  }
+
+  /** Where a job is stored: SQLite, or PostgreSQL as a real deployment stores it. */
+  enum Database {
+    SQLITE,
+    POSTGRESQL;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** A SQLite file of the test's own, or the PostgreSQL server of {@link #postgresUrl()}. */
+  private String url(Database database) {
+    return database == Database.SQLITE ? dir.resolve("fleet.db").toString() : postgresUrl();
   }
 
   /**
