@@ -17,6 +17,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.Reader;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -65,6 +66,8 @@ class FleetJobTest {
   private final List<Worker> workers = new ArrayList<>();
   private final List<Process> children = new ArrayList<>();
   private final ExecutorService threads = Executors.newCachedThreadPool();
+  /** What the workers on threads said, also copied to stderr. */
+  private final StringWriter threadWorkersLog = new StringWriter();
 
   @TempDir
   Path dir;
@@ -101,20 +104,24 @@ class FleetJobTest {
     String broker = RealKafka.broker().address();
     String db = url(database);
     String job = jobName("killed-worker-" + database);
-    // The doomed worker is the group's only member when the job starts, so the first block is surely its.
+    // Three workers share the group before the job starts; the doomed one is a child process.
     Process doomed = startWorkerProcess(broker);
     BufferedReader doomedLog = new BufferedReader(new InputStreamReader(doomed.getErrorStream(), StandardCharsets.UTF_8));
     waitForLine(doomedLog, "worker: assigned ");
-    // A global rate that keeps a block of 16 busy for seconds: the kill lands mid-block.
+    startWorkerThreads(broker, 2);
+    waitForLine(doomedLog, "worker: assigned "); // the group rebalanced: its partitions are shared now
+    // A worker's share of the rate is the job's times its share of the partitions, here at most 6 of 12: a block of
+    // 16 keeps the doomed worker busy for 1.6 s or more, and it is killed as soon as it says it took one.
     Future<Integer> coordinator = threads.submit(() -> scan("--kafka", broker, "--job", job, "--db", db,
         "--block-size", "16", "--rate", "20", "--seed", "7", "--timeout", "3s", "127.0.2.0/25",
         "-p", vulnerablePort + "," + patchedPort));
-    waitForLine(doomedLog, "worker: block " + job + "/");
-    startWorkerThreads(broker, 2);
-    doomed.destroyForcibly(); // SIGKILL: no hand-back, no goodbye to the group
+    String taken = waitForLine(doomedLog, "worker: block " + job + "/");
+    doomed.destroyForcibly(); // SIGKILL mid-block: no hand-back, no goodbye to the group
     assertThat(doomed.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
     assertThat(coordinator.get(180, TimeUnit.SECONDS)).as("exit code: something vulnerable").isEqualTo(1);
+    assertThat(threadWorkersLog.toString()).as("the killed worker's block is checked again by another")
+        .contains(taken.substring(0, taken.lastIndexOf(':') + 1));
     assertEveryTargetStoredOnceWithItsVerdict(db, job, TARGETS);
   }
 
@@ -227,8 +234,23 @@ class FleetJobTest {
   }
 
   private void startWorkerThreads(String broker, int count) throws IOException {
+    Writer log = new Writer() {
+      @Override
+      public void write(char[] text, int offset, int length) {
+        threadWorkersLog.write(text, offset, length);
+        System.err.print(new String(text, offset, length));
+      }
+
+      @Override
+      public void flush() {
+        System.err.flush();
+      }
+
+      @Override
+      public void close() {}
+    };
     for (int i = 0; i < count; i++) {
-      Worker worker = new Worker(broker, 4, new PrintWriter(System.err, true));
+      Worker worker = new Worker(broker, 4, new PrintWriter(log, true));
       workers.add(worker);
       threads.execute(worker);
     }
@@ -247,11 +269,11 @@ class FleetJobTest {
     return process;
   }
 
-  /** Reads the child's stderr up to a line starting with {@code prefix}; the test's timeout bounds the wait. */
-  private static void waitForLine(BufferedReader log, String prefix) throws IOException {
+  /** The next line of the child's stderr that starts with {@code prefix}; the test's timeout bounds the wait. */
+  private static String waitForLine(BufferedReader log, String prefix) throws IOException {
     for (String line = log.readLine(); line != null; line = log.readLine()) {
       if (line.startsWith(prefix)) {
-        return;
+        return line;
       }
     }
     throw new AssertionError("the child ended before printing a line starting with " + prefix);
