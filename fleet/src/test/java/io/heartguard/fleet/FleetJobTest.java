@@ -9,6 +9,7 @@ import io.heartguard.scan.cli.ScanCommand;
 import io.heartguard.store.Job;
 import io.heartguard.store.ResultStore;
 import io.heartguard.store.StoredResult;
+import io.heartguard.testkit.RealKafka;
 import io.heartguard.scan.Verdict;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.Reader;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -25,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -41,13 +44,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import picocli.CommandLine;
 
 /**
  * Distributed jobs on a real Kafka broker against lab servers: 127.0.2.0/25 on two ports is 256 targets, of which
  * 127.0.2.1-32 answer on port V with a vulnerable lab and on port P with a patched one (32 VULNERABLE, 32
  * NOT_VULNERABLE) and the other 192 refuse the connection (INCONCLUSIVE). Workers run in this JVM on threads, and
- * as child processes where a test must kill one with SIGKILL.
+ * as child processes where a test must kill one with SIGKILL. The failure tests (a worker or the coordinator killed)
+ * run once with each database the store keeps jobs in.
  */
 class FleetJobTest {
   private static final int ANSWERING = 32;
@@ -60,6 +66,8 @@ class FleetJobTest {
   private final List<Worker> workers = new ArrayList<>();
   private final List<Process> children = new ArrayList<>();
   private final ExecutorService threads = Executors.newCachedThreadPool();
+  /** What the workers on threads said, also copied to stderr. */
+  private final StringWriter threadWorkersLog = new StringWriter();
 
   @TempDir
   Path dir;
@@ -89,34 +97,39 @@ class FleetJobTest {
     threads.awaitTermination(30, TimeUnit.SECONDS);
   }
 
-  @Test
+  @ParameterizedTest
+  @EnumSource(Database.class)
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
-  void aWorkerKilledMidBlockLosesNothingAndEveryTargetIsStoredOnceWithItsVerdict() throws Exception {
-    String broker = TestBroker.address();
-    String job = jobName("killed-worker");
-    Path db = dir.resolve("fleet.db");
-    // The doomed worker is the group's only member when the job starts, so the first block is surely its.
+  void aWorkerKilledMidBlockLosesNothingAndEveryTargetIsStoredOnceWithItsVerdict(Database database) throws Exception {
+    String broker = RealKafka.broker().address();
+    String db = url(database);
+    String job = jobName("killed-worker-" + database);
+    // Three workers share the group before the job starts; the doomed one is a child process.
     Process doomed = startWorkerProcess(broker);
     BufferedReader doomedLog = new BufferedReader(new InputStreamReader(doomed.getErrorStream(), StandardCharsets.UTF_8));
     waitForLine(doomedLog, "worker: assigned ");
-    // A global rate that keeps a block of 16 busy for seconds: the kill lands mid-block.
-    Future<Integer> coordinator = threads.submit(() -> scan("--kafka", broker, "--job", job, "--db", db.toString(),
+    startWorkerThreads(broker, 2);
+    waitForLine(doomedLog, "worker: assigned "); // the group rebalanced: its partitions are shared now
+    // A worker's share of the rate is the job's times its share of the partitions, here at most 6 of 12: a block of
+    // 16 keeps the doomed worker busy for 1.6 s or more, and it is killed as soon as it says it took one.
+    Future<Integer> coordinator = threads.submit(() -> scan("--kafka", broker, "--job", job, "--db", db,
         "--block-size", "16", "--rate", "20", "--seed", "7", "--timeout", "3s", "127.0.2.0/25",
         "-p", vulnerablePort + "," + patchedPort));
-    waitForLine(doomedLog, "worker: block " + job + "/");
-    startWorkerThreads(broker, 2);
-    doomed.destroyForcibly(); // SIGKILL: no hand-back, no goodbye to the group
+    String taken = waitForLine(doomedLog, "worker: block " + job + "/");
+    doomed.destroyForcibly(); // SIGKILL mid-block: no hand-back, no goodbye to the group
     assertThat(doomed.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
     assertThat(coordinator.get(180, TimeUnit.SECONDS)).as("exit code: something vulnerable").isEqualTo(1);
-    assertEveryTargetStoredOnceWithItsVerdict(db.toString(), job, TARGETS);
+    assertThat(threadWorkersLog.toString()).as("the killed worker's block is checked again by another")
+        .contains(taken.substring(0, taken.lastIndexOf(':') + 1));
+    assertEveryTargetStoredOnceWithItsVerdict(db, job, TARGETS);
   }
 
   /** 127.0.2.0/27 on both ports: 64 targets, of which .1-.31 answer (31 + 31) and .0 refuses on both ports. */
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void aJobStoresEveryTargetOnceWithItsVerdictInPostgresql() throws Exception {
-    String broker = TestBroker.address();
+    String broker = RealKafka.broker().address();
     String db = postgresUrl();
     String job = jobName("postgresql");
     startWorkerThreads(broker, 2);
@@ -126,17 +139,18 @@ class FleetJobTest {
     assertEveryTargetStoredOnceWithItsVerdict(db, job, 64);
   }
 
-  @Test
+  @ParameterizedTest
+  @EnumSource(Database.class)
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
-  void aJobInPostgresqlSurvivesACoordinatorKilledMidJobWhenResumed() throws Exception {
-    String broker = TestBroker.address();
-    String db = postgresUrl();
-    String job = jobName("postgresql-resumed");
-    startWorkerThreads(broker, 2);
+  void aJobSurvivesACoordinatorKilledMidJobWhenResumed(Database database) throws Exception {
+    String broker = RealKafka.broker().address();
+    String db = url(database);
+    String job = jobName("resumed-" + database);
+    startWorkerThreads(broker, 3);
     Process first = startProcess(List.of("io.heartguard.scan.cli.ScanCommand", "--kafka", broker, "--job", job,
-        "--db", db, "--block-size", "8", "--rate", "20", "--seed", "17", "--timeout", "3s", "--progress",
-        "127.0.2.0/27", "-p", vulnerablePort + "," + patchedPort));
-    waitForProgress(new InputStreamReader(first.getErrorStream(), StandardCharsets.UTF_8), 16, 64);
+        "--db", db, "--block-size", "8", "--rate", "40", "--seed", "11", "--timeout", "3s", "--progress",
+        "127.0.2.0/25", "-p", vulnerablePort + "," + patchedPort));
+    waitForProgress(new InputStreamReader(first.getErrorStream(), StandardCharsets.UTF_8), 40, TARGETS);
     first.destroyForcibly();
     assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
     try (ResultStore store = ResultStore.open(db)) {
@@ -144,28 +158,7 @@ class FleetJobTest {
     }
 
     assertThat(scan("--kafka", broker, "--db", db, "--resume", job)).isEqualTo(1);
-    assertEveryTargetStoredOnceWithItsVerdict(db, job, 64);
-  }
-
-  @Test
-  @Timeout(value = 5, unit = TimeUnit.MINUTES)
-  void aJobSurvivesACoordinatorKilledMidJobWhenResumed() throws Exception {
-    String broker = TestBroker.address();
-    String job = jobName("resumed");
-    Path db = dir.resolve("fleet.db");
-    startWorkerThreads(broker, 3);
-    Process first = startProcess(List.of("io.heartguard.scan.cli.ScanCommand", "--kafka", broker, "--job", job,
-        "--db", db.toString(), "--block-size", "8", "--rate", "40", "--seed", "11", "--timeout", "3s", "--progress",
-        "127.0.2.0/25", "-p", vulnerablePort + "," + patchedPort));
-    waitForProgress(new InputStreamReader(first.getErrorStream(), StandardCharsets.UTF_8), 40, TARGETS);
-    first.destroyForcibly();
-    assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    try (ResultStore store = ResultStore.open(db.toString())) {
-      assertThat(store.requireJob(job).finished()).as("the killed coordinator did not finish the job").isFalse();
-    }
-
-    assertThat(scan("--kafka", broker, "--db", db.toString(), "--resume", job)).isEqualTo(1);
-    assertEveryTargetStoredOnceWithItsVerdict(db.toString(), job, TARGETS);
+    assertEveryTargetStoredOnceWithItsVerdict(db, job, TARGETS);
   }
 
   /** Each of the first {@code count} targets of 127.0.2.0 (two ports each) once, with its verdict, nothing else. */
@@ -187,6 +180,22 @@ class FleetJobTest {
       assertThat(counts).isEqualTo(Map.of(Verdict.VULNERABLE, answering, Verdict.NOT_VULNERABLE, answering,
           Verdict.INCONCLUSIVE, count - 2 * answering));
     }
+  }
+
+  /** Where a job is stored: SQLite, or PostgreSQL as a real deployment stores it. */
+  enum Database {
+    SQLITE,
+    POSTGRESQL;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** A SQLite file of the test's own, or the PostgreSQL server of {@link #postgresUrl()}. */
+  private String url(Database database) {
+    return database == Database.SQLITE ? dir.resolve("fleet.db").toString() : postgresUrl();
   }
 
   /**
@@ -225,8 +234,23 @@ class FleetJobTest {
   }
 
   private void startWorkerThreads(String broker, int count) throws IOException {
+    Writer log = new Writer() {
+      @Override
+      public void write(char[] text, int offset, int length) {
+        threadWorkersLog.write(text, offset, length);
+        System.err.print(new String(text, offset, length));
+      }
+
+      @Override
+      public void flush() {
+        System.err.flush();
+      }
+
+      @Override
+      public void close() {}
+    };
     for (int i = 0; i < count; i++) {
-      Worker worker = new Worker(broker, 4, new PrintWriter(System.err, true));
+      Worker worker = new Worker(broker, 4, new PrintWriter(log, true));
       workers.add(worker);
       threads.execute(worker);
     }
@@ -245,11 +269,11 @@ class FleetJobTest {
     return process;
   }
 
-  /** Reads the child's stderr up to a line starting with {@code prefix}; the test's timeout bounds the wait. */
-  private static void waitForLine(BufferedReader log, String prefix) throws IOException {
+  /** The next line of the child's stderr that starts with {@code prefix}; the test's timeout bounds the wait. */
+  private static String waitForLine(BufferedReader log, String prefix) throws IOException {
     for (String line = log.readLine(); line != null; line = log.readLine()) {
       if (line.startsWith(prefix)) {
-        return;
+        return line;
       }
     }
     throw new AssertionError("the child ended before printing a line starting with " + prefix);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -37,6 +38,13 @@ import picocli.CommandLine.Spec;
       "    127.0.0.1:10993  imap.example:993  restrict                    drop"
     })
 public final class GuardCommand implements Callable<Integer> {
+  /**
+   * How long Ctrl-C waits for the alert streams to close after the drain: the JVM exits when its shutdown hook ends,
+   * so the hook waits for them, or the lines still queued for --eve-kafka (whose close waits up to 5 s for the broker)
+   * and its count of drops would be lost.
+   */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
   @Spec CommandSpec spec;
 
   @Option(names = "--listen", paramLabel = "ADDR:PORT", description = "Address to accept connections on.")
@@ -100,6 +108,7 @@ public final class GuardCommand implements Callable<Integer> {
       alertStream = EveTopic.alongside(alertStream, eveKafka, alerts != null);
     }
     CountDownLatch stopped = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
     // The writer never closes its stream; a file or a topic is closed here, stdout stays open.
     try (OutputStream owned = alerts != null || eveKafka != null ? alertStream : null;
         EveJsonWriter log = new EveJsonWriter(alertStream)) {
@@ -123,9 +132,16 @@ public final class GuardCommand implements Callable<Integer> {
         } finally {
           stopped.countDown();
         }
+        try {
+          closed.await(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }, "guard-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       stopped.await();
+    } finally {
+      closed.countDown(); // the streams are closed: the shutdown hook may end, and the JVM with it
     }
     return 0;
   }

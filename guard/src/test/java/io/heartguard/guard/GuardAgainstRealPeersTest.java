@@ -177,7 +177,7 @@ class GuardAgainstRealPeersTest {
     assertThat(result).as("curl %s", url).isEqualTo("200");
   }
 
-  private static int freePort() throws Exception {
+  static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
