@@ -1,6 +1,5 @@
 package io.heartguard.audit;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The real OpenSSL builds vendored in fixtures/openssl (see its README): found from the module's directory up. */
@@ -8,13 +7,7 @@ final class Fixtures {
   private Fixtures() {}
 
   static Path openssl() {
-    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      Path candidate = d.resolve("fixtures/openssl");
-      if (Files.isDirectory(candidate.resolve("lib"))) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("no fixtures/openssl/lib above " + Path.of("").toAbsolutePath());
+    return io.heartguard.testkit.Fixtures.path("openssl");
   }
 
   static Path libssl(String build) {

@@ -122,7 +122,7 @@ class FactorSearchTest {
   /** A real 1.0.1f leak (fixtures/leaks) holds no factor of another key: ciphertext, zeros and text, all refused. */
   @Test
   void aRealOpenSslLeakHoldsNoFactorOfAnotherKey() throws Exception {
-    byte[] leak = Files.readAllBytes(RealLeak.path());
+    byte[] leak = Files.readAllBytes(io.heartguard.testkit.Fixtures.path("leaks/openssl-1.0.1f-leak.bin"));
 
     assertThat(new FactorSearch(publicKey.getModulus()).search(leak)).isNull();
     assertThat(leak.length).isGreaterThan(200_000);

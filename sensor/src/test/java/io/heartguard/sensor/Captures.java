@@ -22,13 +22,7 @@ public final class Captures {
 
   /** The public traces vendored in the repository (fixtures/pcaps, with their licence): found from any module. */
   public static Path pcaps() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("fixtures/pcaps");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("no fixtures/pcaps above " + Path.of("").toAbsolutePath());
+    return io.heartguard.testkit.Fixtures.path("pcaps");
   }
 
   /** The sensor's alerts for one capture file, with no internal error on the way. */

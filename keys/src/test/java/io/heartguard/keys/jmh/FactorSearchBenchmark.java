@@ -62,7 +62,7 @@ public class FactorSearchBenchmark {
       return;
     }
     if (memory.equals("real")) {
-      byte[] leak = java.nio.file.Files.readAllBytes(io.heartguard.keys.RealLeak.path());
+      byte[] leak = java.nio.file.Files.readAllBytes(io.heartguard.testkit.Fixtures.path("leaks/openssl-1.0.1f-leak.bin"));
       for (int i = 0; i < SIZE; i += leak.length) {
         System.arraycopy(leak, 0, data, i, Math.min(leak.length, SIZE - i));
       }
