@@ -132,14 +132,14 @@ public final class FactorSearch {
     }
     this.modulus = modulus;
     this.modulusLimbs = limbs(modulus);
-    int low = modulus.bitLength() / 2;
-    int high = (modulus.bitLength() + 1) / 2;
-    int length = (high + 7) / 8;
+    int lowBits = modulus.bitLength() / 2;
+    int highBits = (modulus.bitLength() + 1) / 2;
+    int length = (highBits + 7) / 8;
     // Half the bits: the top byte holds 1..8 of them, so its value starts at the highest of those bits.
-    int lowTop = low - 8 * (length - 1);
-    int highTop = high - 8 * (length - 1);
+    int lowTop = lowBits - 8 * (length - 1);
+    int highTop = highBits - 8 * (length - 1);
     List<Window> ws = new ArrayList<>();
-    add(ws, length, lowTop >= 1 ? 1 << (lowTop - 1) : 0x80, (1 << highTop) - 1, high);
+    add(ws, length, lowTop >= 1 ? 1 << (lowTop - 1) : 0x80, (1 << highTop) - 1, highBits);
     add(ws, length - 1, 0x80, 0xff, 8 * (length + 1));
     add(ws, length + 1, 0x80, 0xff, 8 * (length - 1));
     this.windows = ws.toArray(new Window[0]);
