@@ -12,6 +12,8 @@ import io.heartguard.guard.GuardedLoopback;
 import io.heartguard.guard.Policy;
 import io.heartguard.lab.LabOptions;
 import io.heartguard.lab.LabServer;
+import io.heartguard.testkit.RealOpenSsl;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -19,6 +21,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -54,12 +57,13 @@ class GuardEvasionTest {
     }
   }
 
-  private static OpenSslServer openssl;
+  @TempDir static Path dir;
+  private static RealOpenSsl openssl;
   private static LabServer lab;
 
   @BeforeAll
   static void startUpstreams() throws Exception {
-    openssl = OpenSslServer.start(OpenSslServer.Release.V1_0_1F, "-www");
+    openssl = RealOpenSsl.startServer(dir);
     lab = LabServer.start(LabOptions.vulnerable().withoutLog());
   }
 
@@ -82,7 +86,7 @@ class GuardEvasionTest {
   @MethodSource("runs")
   void noLeakedByteReachesTheClientAndTheGuardBlocksWithAnAlert(Attack attack, Policies policies, Behind behind)
       throws Exception {
-    Endpoint upstream = behind == Behind.LAB ? Endpoint.of(lab.address()) : openssl.endpoint();
+    Endpoint upstream = behind == Behind.LAB ? Endpoint.of(lab.address()) : Endpoint.of(openssl.address());
     if (behind == Behind.LAB) {
       // The lab emulates 1.0.1f only in part (no SSLv2-compatible hello, no odd record versions). Where it refuses a
       // case itself, it may close before the attack reaches the guard, so there would be nothing to judge.
