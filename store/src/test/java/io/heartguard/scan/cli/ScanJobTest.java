@@ -8,7 +8,6 @@ import io.heartguard.store.StoredResult;
 import io.heartguard.testkit.InterruptedCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -95,19 +94,10 @@ class ScanJobTest {
     assertThat(Files.exists(db)).isFalse();
   }
 
-  private static final List<String> SLOW_LOOPBACK_SCAN =
-      List.of("127.0.0.1", "-p", "47000-47299", "--rate", "20", "--concurrency", "2", "--retries", "0", "--no-progress");
-
-  private static InterruptedCommand.Ended interruptAfterFirstRow(List<String> extra) throws Exception {
-    List<String> args = new ArrayList<>(SLOW_LOOPBACK_SCAN);
-    args.addAll(extra);
-    return InterruptedCommand.afterFirstLine(ScanCommand.class, args, "127.0.0.1:");
-  }
-
   @Test
   void ctrlCPrintsTheRowsFoundAndTheResumeCommand(@TempDir Path directory) throws Exception {
     String db = directory.resolve("jobs.db").toString();
-    InterruptedCommand.Ended ended = interruptAfterFirstRow(List.of("--db", db, "--job", "loopback"));
+    InterruptedCommand.Ended ended = SlowLoopbackScan.interruptedAfterFirstRow("--db", db, "--job", "loopback");
 
     assertThat(ended.out().get(0)).startsWith("TARGET");
     List<String> rows = ended.out().stream().filter(l -> l.startsWith("127.0.0.1:")).toList();
