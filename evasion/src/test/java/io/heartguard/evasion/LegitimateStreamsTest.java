@@ -11,6 +11,7 @@ import io.heartguard.guard.GuardServer;
 import io.heartguard.guard.GuardedLoopback;
 import io.heartguard.guard.Policy;
 import io.heartguard.testkit.RealOpenSsl;
+import io.heartguard.testkit.RealOpenSslServers;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -19,7 +20,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -27,10 +27,8 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Legitimate streams the guard must pass unharmed, under its default policy, in front of a real 1.0.1f
@@ -38,27 +36,14 @@ import org.junit.jupiter.api.io.TempDir;
  * SSLv2-compatible ClientHello (s_client offering SSLv2 ciphers), with no alert that blocked anything.
  */
 class LegitimateStreamsTest {
-  @TempDir static Path dir;
-  private static RealOpenSsl server;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = RealOpenSsl.startServer(dir);
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-  }
+  @RegisterExtension static final RealOpenSslServers openssl = RealOpenSslServers.vulnerableOnly();
 
   private static GuardedLoopback guard() {
     return guard(Policy.DEFAULT);
   }
 
   private static GuardedLoopback guard(Set<Policy> policies) {
-    return new GuardedLoopback(Endpoint.of(server.address()), policies, Action.RESET,
+    return new GuardedLoopback(Endpoint.of(openssl.vulnerable().address()), policies, Action.RESET,
         GuardServer.Limits.defaults().withDrainTimeout(Duration.ofSeconds(1)));
   }
 
@@ -66,7 +51,7 @@ class LegitimateStreamsTest {
   private static String sClient(int port, String... options) throws Exception {
     List<String> arguments = new java.util.ArrayList<>(List.of("-quiet"));
     arguments.addAll(List.of(options));
-    return server.fetchPage("127.0.0.1", port, arguments.toArray(String[]::new));
+    return openssl.vulnerable().fetchPage("127.0.0.1", port, arguments.toArray(String[]::new));
   }
 
   @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heartguard.detect.Alert;
 import io.heartguard.sensor.Sensor;
-import io.heartguard.testkit.RealOpenSslPair;
+import io.heartguard.testkit.RealOpenSslServers;
 import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.stream.Stream;
@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and the run, written as a pcap, must make the sensor raise a request, answered or leak alert.
  */
 class RealOpenSslTest {
-  @RegisterExtension static final RealOpenSslPair openssl = new RealOpenSslPair();
+  @RegisterExtension static final RealOpenSslServers openssl = RealOpenSslServers.both();
 
   static Stream<Attack> attacks() {
     return Attack.all().stream();

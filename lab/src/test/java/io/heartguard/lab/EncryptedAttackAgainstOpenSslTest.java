@@ -2,7 +2,7 @@ package io.heartguard.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heartguard.testkit.RealOpenSslPair;
+import io.heartguard.testkit.RealOpenSslServers;
 import io.heartguard.wire.record.ProtocolVersion;
 import io.heartguard.wire.tls.TlsSession;
 import io.heartguard.wire.tls.TlsSuite;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * them and answers only the controls.
  */
 class EncryptedAttackAgainstOpenSslTest {
-  @RegisterExtension static final RealOpenSslPair openssl = new RealOpenSslPair();
+  @RegisterExtension static final RealOpenSslServers openssl = RealOpenSslServers.both();
 
   @Test
   void openSsl101fLeaksTheClaimedLengthLessWhatWasSentInEveryRoundAndSuiteFamily() throws Exception {

@@ -6,7 +6,7 @@ import io.heartguard.scan.starttls.StartTls;
 import io.heartguard.scan.starttls.StartTlsMode;
 import io.heartguard.targets.ScanTarget;
 import io.heartguard.testkit.RealOpenSsl;
-import io.heartguard.testkit.RealOpenSslPair;
+import io.heartguard.testkit.RealOpenSslServers;
 import io.heartguard.tlsserver.starttls.StartTlsProtocol;
 import io.heartguard.wire.record.ProtocolVersion;
 import java.io.InputStream;
@@ -28,7 +28,7 @@ class AfterHandshakeAgainstOpenSslTest {
   private static final ScanOptions AFTER_HANDSHAKE = ScanOptions.defaults().withTimeout(Duration.ofSeconds(10))
       .withVersions(ScanOptions.ALL_VERSIONS.subList(0, 3)).withAfterHandshake(true);
 
-  @RegisterExtension static final RealOpenSslPair openssl = new RealOpenSslPair();
+  @RegisterExtension static final RealOpenSslServers openssl = RealOpenSslServers.both();
 
   @Test
   void openSsl101fLeaksInsideTheEncryptedSessionAtEveryVersion() {

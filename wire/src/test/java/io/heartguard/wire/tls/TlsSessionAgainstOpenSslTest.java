@@ -3,7 +3,7 @@ package io.heartguard.wire.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heartguard.testkit.RealOpenSsl;
-import io.heartguard.testkit.RealOpenSslPair;
+import io.heartguard.testkit.RealOpenSslServers;
 import io.heartguard.wire.alert.Alert;
 import io.heartguard.wire.record.ContentType;
 import io.heartguard.wire.record.ProtocolVersion;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The page names the suite the server used, so both ends agree on what was negotiated.
  */
 class TlsSessionAgainstOpenSslTest {
-  @RegisterExtension static final RealOpenSslPair openssl = new RealOpenSslPair();
+  @RegisterExtension static final RealOpenSslServers openssl = RealOpenSslServers.both();
 
   @Test
   void everyVersionAndSuiteFamilyCompletesAndCarriesAPageWith101f() throws Exception {
