@@ -12,6 +12,7 @@ import io.heartguard.guard.GuardedLoopback;
 import io.heartguard.guard.Policy;
 import io.heartguard.lab.LabOptions;
 import io.heartguard.lab.LabServer;
+import io.heartguard.testkit.RealOpenSslServers;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -54,20 +56,16 @@ class GuardEvasionTest {
     }
   }
 
-  private static OpenSslServer openssl;
+  @RegisterExtension static final RealOpenSslServers openssl = RealOpenSslServers.vulnerableOnly();
   private static LabServer lab;
 
   @BeforeAll
-  static void startUpstreams() throws Exception {
-    openssl = OpenSslServer.start(OpenSslServer.Release.V1_0_1F, "-www");
+  static void startLab() throws Exception {
     lab = LabServer.start(LabOptions.vulnerable().withoutLog());
   }
 
   @AfterAll
-  static void stopUpstreams() throws Exception {
-    if (openssl != null) {
-      openssl.close();
-    }
+  static void stopLab() throws Exception {
     if (lab != null) {
       lab.close();
     }
@@ -82,7 +80,7 @@ class GuardEvasionTest {
   @MethodSource("runs")
   void noLeakedByteReachesTheClientAndTheGuardBlocksWithAnAlert(Attack attack, Policies policies, Behind behind)
       throws Exception {
-    Endpoint upstream = behind == Behind.LAB ? Endpoint.of(lab.address()) : openssl.endpoint();
+    Endpoint upstream = behind == Behind.LAB ? Endpoint.of(lab.address()) : Endpoint.of(openssl.vulnerable().address());
     if (behind == Behind.LAB) {
       // The lab emulates 1.0.1f only in part (no SSLv2-compatible hello, no odd record versions). Where it refuses a
       // case itself, it may close before the attack reaches the guard, so there would be nothing to judge.

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heartguard.detect.Alert;
 import io.heartguard.detect.RecordAction;
 import io.heartguard.guard.Action;
+import io.heartguard.guard.Endpoint;
 import io.heartguard.testkit.ExternalProcess;
 import io.heartguard.guard.GuardServer;
 import io.heartguard.guard.GuardedLoopback;
 import io.heartguard.guard.Policy;
+import io.heartguard.testkit.RealOpenSsl;
+import io.heartguard.testkit.RealOpenSslServers;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -24,9 +27,8 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Legitimate streams the guard must pass unharmed, under its default policy, in front of a real 1.0.1f
@@ -34,34 +36,22 @@ import org.junit.jupiter.api.Test;
  * SSLv2-compatible ClientHello (s_client offering SSLv2 ciphers), with no alert that blocked anything.
  */
 class LegitimateStreamsTest {
-  private static final String REQUEST = "GET / HTTP/1.0\r\n\r\n";
-  private static OpenSslServer server;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    server = OpenSslServer.start(OpenSslServer.Release.V1_0_1F, "-www");
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-  }
+  @RegisterExtension static final RealOpenSslServers openssl = RealOpenSslServers.vulnerableOnly();
 
   private static GuardedLoopback guard() {
     return guard(Policy.DEFAULT);
   }
 
   private static GuardedLoopback guard(Set<Policy> policies) {
-    return new GuardedLoopback(server.endpoint(), policies, Action.RESET,
+    return new GuardedLoopback(Endpoint.of(openssl.vulnerable().address()), policies, Action.RESET,
         GuardServer.Limits.defaults().withDrainTimeout(Duration.ofSeconds(1)));
   }
 
+  /** 1.0.1f's s_client through the guard on {@code port}: "GET / HTTP/1.0" and what it printed. */
   private static String sClient(int port, String... options) throws Exception {
-    List<String> arguments = new java.util.ArrayList<>(List.of("s_client", "-connect", "127.0.0.1:" + port, "-quiet"));
+    List<String> arguments = new java.util.ArrayList<>(List.of("-quiet"));
     arguments.addAll(List.of(options));
-    return OpenSslServer.runTool(OpenSslServer.Release.V1_0_1F, REQUEST, arguments.toArray(String[]::new));
+    return openssl.vulnerable().fetchPage("127.0.0.1", port, arguments.toArray(String[]::new));
   }
 
   @Test
@@ -111,7 +101,7 @@ class LegitimateStreamsTest {
   @Test
   void encryptedHeartbeatsFromOpenssl101fClientAreAnsweredThroughTheGuard() throws Exception {
     try (GuardedLoopback guard = guard(EnumSet.of(Policy.BLOCK_MALFORMED, Policy.BLOCK_LEAK))) {
-      ProcessBuilder builder = new ProcessBuilder(OpenSslServer.Release.V1_0_1F.binary().toString(), "s_client",
+      ProcessBuilder builder = new ProcessBuilder(RealOpenSsl.Release.V1_0_1F.binary().toString(), "s_client",
           "-connect", "127.0.0.1:" + guard.address().getPort(), "-msg").redirectErrorStream(true);
       builder.environment().put("OPENSSL_CONF", "/dev/null");
       Process client = builder.start();
@@ -153,7 +143,7 @@ class LegitimateStreamsTest {
   /** The first five bytes 1.0.1f's s_client sends with {@code options}, caught by a plain listening socket. */
   private static byte[] firstBytesOf(String... options) throws Exception {
     try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      List<String> command = new java.util.ArrayList<>(List.of(OpenSslServer.Release.V1_0_1F.binary().toString(),
+      List<String> command = new java.util.ArrayList<>(List.of(RealOpenSsl.Release.V1_0_1F.binary().toString(),
           "s_client", "-connect", "127.0.0.1:" + listener.getLocalPort()));
       command.addAll(List.of(options));
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heartguard.detect.Alert;
 import io.heartguard.sensor.Sensor;
+import io.heartguard.testkit.RealOpenSslServers;
 import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -18,24 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and the run, written as a pcap, must make the sensor raise a request, answered or leak alert.
  */
 class RealOpenSslTest {
-  private static OpenSslServer vulnerable;
-  private static OpenSslServer fixed;
-
-  @BeforeAll
-  static void startServers() throws Exception {
-    vulnerable = OpenSslServer.start(OpenSslServer.Release.V1_0_1F, "-www");
-    fixed = OpenSslServer.start(OpenSslServer.Release.V1_0_1G, "-www");
-  }
-
-  @AfterAll
-  static void stopServers() throws Exception {
-    if (vulnerable != null) {
-      vulnerable.close();
-    }
-    if (fixed != null) {
-      fixed.close();
-    }
-  }
+  @RegisterExtension static final RealOpenSslServers openssl = RealOpenSslServers.both();
 
   static Stream<Attack> attacks() {
     return Attack.all().stream();
@@ -48,7 +31,7 @@ class RealOpenSslTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("attacks")
   void straightAtOpenSsl101fTheAttackLeaksOrIsRefusedAsRecorded(Attack attack) throws Exception {
-    AttackClient.Outcome outcome = attack.runAgainst(vulnerable.address()).outcome();
+    AttackClient.Outcome outcome = attack.runAgainst(openssl.vulnerable().address()).outcome();
     System.out.printf("direct 1.0.1f %s: leaked %d bytes, %d honest answers, %d heartbeat records, %s%n",
         attack.name(), outcome.leakedBytes(), outcome.honestAnswers(), outcome.heartbeatRecords(), outcome.ended());
 
@@ -62,7 +45,7 @@ class RealOpenSslTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("leakingAttacks")
   void straightAtOpenSsl101gTheSameBytesLeakNothing(Attack attack) throws Exception {
-    AttackClient.Outcome outcome = attack.runAgainst(fixed.address()).outcome();
+    AttackClient.Outcome outcome = attack.runAgainst(openssl.fixed().address()).outcome();
 
     assertThat(outcome.leakedBytes()).as("1.0.1g is fixed").isZero();
   }
@@ -70,7 +53,7 @@ class RealOpenSslTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("attacks")
   void theCaptureOfTheDirectRunMakesTheSensorAlert(Attack attack) throws Exception {
-    Attack.Run run = attack.runAgainst(vulnerable.address());
+    Attack.Run run = attack.runAgainst(openssl.vulnerable().address());
     // Kept in memory only: the capture holds what 1.0.1f leaked, which is never written out by default.
     byte[] pcap = TcpCapture.of(run.segments(), 50_000);
 

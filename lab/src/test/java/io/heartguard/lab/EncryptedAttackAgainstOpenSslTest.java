@@ -2,19 +2,15 @@ package io.heartguard.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.heartguard.testkit.RealOpenSsl;
+import io.heartguard.testkit.RealOpenSslServers;
 import io.heartguard.wire.record.ProtocolVersion;
 import io.heartguard.wire.tls.TlsSession;
 import io.heartguard.wire.tls.TlsSuite;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code lab client --encrypted} against the real OpenSSL 1.0.1f and 1.0.1g: inside a completed handshake, 1.0.1f
@@ -22,28 +18,15 @@ import org.junit.jupiter.api.io.TempDir;
  * them and answers only the controls.
  */
 class EncryptedAttackAgainstOpenSslTest {
-  @TempDir static Path dir;
-  private static RealOpenSsl vulnerable;
-  private static RealOpenSsl fixed;
-
-  @BeforeAll
-  static void startServers() throws Exception {
-    vulnerable = RealOpenSsl.startServer(RealOpenSsl.Release.V1_0_1F, dir);
-    fixed = RealOpenSsl.startServer(RealOpenSsl.Release.V1_0_1G, dir);
-  }
-
-  @AfterAll
-  static void stopServers() throws Exception {
-    vulnerable.close();
-    fixed.close();
-  }
+  @RegisterExtension static final RealOpenSslServers openssl = RealOpenSslServers.both();
 
   @Test
   void openSsl101fLeaksTheClaimedLengthLessWhatWasSentInEveryRoundAndSuiteFamily() throws Exception {
     for (TlsSuite suite : List.of(TlsSuite.ECDHE_RSA_WITH_AES_128_GCM_SHA256, TlsSuite.RSA_WITH_AES_256_CBC_SHA)) {
       List<Integer> leaks = new ArrayList<>();
       EncryptedAttack.Outcome outcome = new EncryptedAttack(ProtocolVersion.TLS1_2, List.of(suite), null, 3, 0xffff,
-          Duration.ofSeconds(10)).run(address(vulnerable), (round, buffer, offset, length) -> leaks.add(length));
+          Duration.ofSeconds(10)).run(openssl.vulnerable().address(),
+              (round, buffer, offset, length) -> leaks.add(length));
 
       assertThat(outcome.reason()).isEqualTo("leaked memory in 3 of 3 rounds");
       assertThat(outcome.suite()).isEqualTo(suite.ianaName());
@@ -56,7 +39,7 @@ class EncryptedAttackAgainstOpenSslTest {
   @Test
   void openSsl101gDiscardsEveryMalformedRequestAndAnswersEveryControl() throws Exception {
     EncryptedAttack.Outcome outcome = new EncryptedAttack(ProtocolVersion.TLS1_1, TlsSession.allSuites(), null, 3, 0xffff,
-        Duration.ofSeconds(10)).run(address(fixed), (round, buffer, offset, length) -> {
+        Duration.ofSeconds(10)).run(openssl.fixed().address(), (round, buffer, offset, length) -> {
           throw new AssertionError("1.0.1g leaked " + length + " bytes");
         });
 
@@ -64,9 +47,5 @@ class EncryptedAttackAgainstOpenSslTest {
     assertThat(outcome.rounds()).isEqualTo(3);
     assertThat(outcome.bytesLeaked()).isZero();
     assertThat(outcome.heartbeatBytesReceived()).as("three control answers, nothing more").isPositive().isLessThan(3 * 200);
-  }
-
-  private static InetSocketAddress address(RealOpenSsl server) {
-    return new InetSocketAddress(server.host(), server.port());
   }
 }

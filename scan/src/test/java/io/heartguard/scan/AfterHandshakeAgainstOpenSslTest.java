@@ -6,6 +6,7 @@ import io.heartguard.scan.starttls.StartTls;
 import io.heartguard.scan.starttls.StartTlsMode;
 import io.heartguard.targets.ScanTarget;
 import io.heartguard.testkit.RealOpenSsl;
+import io.heartguard.testkit.RealOpenSslServers;
 import io.heartguard.tlsserver.starttls.StartTlsProtocol;
 import io.heartguard.wire.record.ProtocolVersion;
 import java.io.InputStream;
@@ -13,13 +14,10 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code scan --after-handshake} against the real OpenSSL 1.0.1f and 1.0.1g {@code s_server}: the same two-heartbeat
@@ -30,26 +28,12 @@ class AfterHandshakeAgainstOpenSslTest {
   private static final ScanOptions AFTER_HANDSHAKE = ScanOptions.defaults().withTimeout(Duration.ofSeconds(10))
       .withVersions(ScanOptions.ALL_VERSIONS.subList(0, 3)).withAfterHandshake(true);
 
-  @TempDir static Path dir;
-  private static RealOpenSsl vulnerable;
-  private static RealOpenSsl fixed;
-
-  @BeforeAll
-  static void startServers() throws Exception {
-    vulnerable = RealOpenSsl.startServer(RealOpenSsl.Release.V1_0_1F, dir);
-    fixed = RealOpenSsl.startServer(RealOpenSsl.Release.V1_0_1G, dir);
-  }
-
-  @AfterAll
-  static void stopServers() throws Exception {
-    vulnerable.close();
-    fixed.close();
-  }
+  @RegisterExtension static final RealOpenSslServers openssl = RealOpenSslServers.both();
 
   @Test
   void openSsl101fLeaksInsideTheEncryptedSessionAtEveryVersion() {
     for (ProtocolVersion version : List.of(ProtocolVersion.TLS1_2, ProtocolVersion.TLS1_1, ProtocolVersion.TLS1_0)) {
-      ScanResult result = new HeartbleedCheck().check(ScanTarget.parse("127.0.0.1:" + vulnerable.port()),
+      ScanResult result = new HeartbleedCheck().check(ScanTarget.parse("127.0.0.1:" + openssl.vulnerable().port()),
           AFTER_HANDSHAKE.withVersions(List.of(version)));
 
       assertThat(result.verdict()).as("%s: %s %s", version, result.reason(), result.evidence()).isEqualTo(Verdict.VULNERABLE);
@@ -65,7 +49,8 @@ class AfterHandshakeAgainstOpenSslTest {
 
   @Test
   void openSsl101gAnswersTheControlAndDiscardsTheProbeInsideTheSession() {
-    ScanResult result = new HeartbleedCheck().check(ScanTarget.parse("127.0.0.1:" + fixed.port()), AFTER_HANDSHAKE);
+    ScanResult result = new HeartbleedCheck().check(ScanTarget.parse("127.0.0.1:" + openssl.fixed().port()),
+        AFTER_HANDSHAKE);
 
     assertThat(result.verdict()).as("%s %s", result.reason(), result.evidence()).isEqualTo(Verdict.NOT_VULNERABLE);
     assertThat(result.reason()).isEqualTo("well-formed heartbeat answered, malformed one discarded: the 1.0.1g fix,"
@@ -77,7 +62,7 @@ class AfterHandshakeAgainstOpenSslTest {
   @Test
   void openSsl101fBehindAnSmtpStartTlsDialogLeaksAfterTheHandshake() throws Exception {
     try (ServerSocket relay = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Thread front = Thread.ofVirtual().start(() -> smtpThenRelay(relay, vulnerable));
+      Thread front = Thread.ofVirtual().start(() -> smtpThenRelay(relay, openssl.vulnerable()));
       ScanResult result = new HeartbleedCheck().check(ScanTarget.parse("127.0.0.1:" + relay.getLocalPort()),
           AFTER_HANDSHAKE.withStartTls(StartTlsMode.of(StartTls.SMTP)));
       front.join();

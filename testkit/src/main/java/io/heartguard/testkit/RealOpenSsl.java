@@ -104,6 +104,10 @@ public final class RealOpenSsl implements AutoCloseable {
     return port;
   }
 
+  public InetSocketAddress address() {
+    return new InetSocketAddress(host(), port);
+  }
+
   public Release release() {
     return release;
   }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heartguard.lab.LabOptions;
 import io.heartguard.lab.LabServer;
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,7 +16,6 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code scan --dump FILE --recover-key KEY.pem} against the lab, whose memory holds its own key's prime as OpenSSL
@@ -26,15 +23,7 @@ import picocli.CommandLine;
  * the leak is printed.
  */
 class RecoverKeyTest {
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine cmd = OneLineErrors.install(new CommandLine(new ScanCommand()));
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    return cmd.execute(args);
-  }
+  private final ScanConsole scan = new ScanConsole();
 
   @Test
   void theLabsKeyIsRecoveredFromItsDumpInOneGo(@TempDir Path dir) throws Exception {
@@ -44,7 +33,7 @@ class RecoverKeyTest {
     try (LabServer lab = LabServer.start(LabOptions.vulnerable().withoutLog())) {
       certificateKey = (RSAPublicKey) CertificateFactory.getInstance("X.509").generateCertificate(
           new ByteArrayInputStream(lab.identity().chain().getFirst().toByteArray())).getPublicKey();
-      assertThat(run("--dump", dump.toString(), "--dump-requests", "2", "--recover-key", key.toString(),
+      assertThat(scan.run("--dump", dump.toString(), "--dump-requests", "2", "--recover-key", key.toString(),
           "127.0.0.1:" + lab.address().getPort())).isEqualTo(1);
     }
 
@@ -53,14 +42,15 @@ class RecoverKeyTest {
         Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""))));
     assertThat(recovered.getModulus()).isEqualTo(certificateKey.getModulus());
     assertThat(Files.getPosixFilePermissions(key)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-    assertThat(err.toString()).contains("scan: found a 1024-bit prime factor of the certificate's 2048-bit modulus in "
+    assertThat(scan.err()).contains("scan: found a 1024-bit prime factor of the certificate's 2048-bit modulus in "
         + dump + " at offset ").contains("(the leak of request 1), little-endian; private key written to " + key);
-    assertThat(out.toString() + err).doesNotContain("BEGIN PRIVATE KEY", recovered.getPrimeP().toString(16).substring(0, 12));
+    assertThat(scan.out() + scan.err())
+        .doesNotContain("BEGIN PRIVATE KEY", recovered.getPrimeP().toString(16).substring(0, 12));
   }
 
   @Test
   void recoverKeyNeedsADump() {
-    assertThat(run("--recover-key", "k.pem", "127.0.0.1:1")).isEqualTo(2);
-    assertThat(err.toString()).contains("--recover-key searches the --dump file; give --dump FILE");
+    assertThat(scan.run("--recover-key", "k.pem", "127.0.0.1:1")).isEqualTo(2);
+    assertThat(scan.err()).contains("--recover-key searches the --dump file; give --dump FILE");
   }
 }

@@ -5,43 +5,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heartguard.scan.FakeServers;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class ScanCommandTest {
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    CommandLine cmd = OneLineErrors.install(new CommandLine(new ScanCommand()));
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    return cmd.execute(args);
-  }
+  private final ScanConsole scan = new ScanConsole();
 
   @Test
   void aVulnerableTargetExitsOneAndShowsItsRow() throws Exception {
     try (var server = FakeServers.vulnerable()) {
-      int code = run(server.target());
+      int code = scan.run(server.target());
 
       assertThat(code).isEqualTo(1);
-      assertThat(out.toString()).startsWith("TARGET").contains(server.target() + "  VULNERABLE  TLSv1.2");
-      assertThat(err.toString()).isEmpty();
+      assertThat(scan.out()).startsWith("TARGET").contains(server.target() + "  VULNERABLE  TLSv1.2");
+      assertThat(scan.err()).isEmpty();
     }
   }
 
   @Test
   void aPatchedTargetExitsZero() throws Exception {
     try (var server = FakeServers.patched()) {
-      assertThat(run(server.target())).isZero();
-      assertThat(out.toString()).contains("NOT_VULNERABLE", "well-formed heartbeat answered, malformed one discarded");
+      assertThat(scan.run(server.target())).isZero();
+      assertThat(scan.out()).contains("NOT_VULNERABLE", "well-formed heartbeat answered, malformed one discarded");
     }
   }
 
@@ -51,8 +40,8 @@ class ScanCommandTest {
     try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    assertThat(run("--timeout", "1s", "127.0.0.1:" + port)).isEqualTo(3);
-    assertThat(out.toString()).contains("INCONCLUSIVE", "connect failed");
+    assertThat(scan.run("--timeout", "1s", "127.0.0.1:" + port)).isEqualTo(3);
+    assertThat(scan.out()).contains("INCONCLUSIVE", "connect failed");
   }
 
   @Test
@@ -62,36 +51,36 @@ class ScanCommandTest {
       port = s.getLocalPort();
     }
     try (var server = FakeServers.vulnerable()) {
-      assertThat(run("127.0.0.1:" + port, server.target())).isEqualTo(1);
+      assertThat(scan.run("127.0.0.1:" + port, server.target())).isEqualTo(1);
       // Rows follow the order the targets were given, whatever order the checks finished in.
-      assertThat(out.toString().indexOf("127.0.0.1:" + port)).isLessThan(out.toString().indexOf(server.target()));
+      assertThat(scan.out().indexOf("127.0.0.1:" + port)).isLessThan(scan.out().indexOf(server.target()));
     }
   }
 
   @Test
   void aBadTargetIsAOneLineUsageError() {
-    int code = run("example.com:99999");
+    int code = scan.run("example.com:99999");
 
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo(
+    assertThat(scan.err()).isEqualTo(
         "scan: bad port 99999 in \"example.com:99999\": ports are 1..65535 (see --help)" + System.lineSeparator());
-    assertThat(out.toString()).isEmpty();
+    assertThat(scan.out()).isEmpty();
   }
 
   @Test
   void aBadOptionIsAOneLineUsageError() {
-    assertThat(run("--version-only", "TLS1.3", "example.com")).isEqualTo(2);
-    assertThat(err.toString()).contains("'TLS1.3' is not one of SSLv3, TLS1.0, TLS1.1, TLS1.2").doesNotContain("\tat ");
-    assertThat(err.toString().lines()).hasSize(1);
+    assertThat(scan.run("--version-only", "TLS1.3", "example.com")).isEqualTo(2);
+    assertThat(scan.err()).contains("'TLS1.3' is not one of SSLv3, TLS1.0, TLS1.1, TLS1.2").doesNotContain("\tat ");
+    assertThat(scan.err().lines()).hasSize(1);
   }
 
   @Test
   void jsonIsOneObjectPerTargetWithTheDocumentedFields() throws Exception {
     try (var server = FakeServers.vulnerable()) {
-      assertThat(run("--json", server.target())).isEqualTo(1);
+      assertThat(scan.run("--json", server.target())).isEqualTo(1);
 
-      assertThat(out.toString().lines()).hasSize(1);
-      JsonNode json = new ObjectMapper().readTree(out.toString());
+      assertThat(scan.out().lines()).hasSize(1);
+      JsonNode json = new ObjectMapper().readTree(scan.out());
       assertThat(json.get("schema").asText()).isEqualTo("heartguard.scan/1");
       assertThat(json.get("target").asText()).isEqualTo(server.target());
       assertThat(json.get("host").asText()).isEqualTo("127.0.0.1");
@@ -117,13 +106,13 @@ class ScanCommandTest {
   void aDumpWritesLeakedMemoryOnlyToItsFileAndPrintsASummary(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("leak.bin");
     try (var server = FakeServers.vulnerable()) {
-      assertThat(run("--dump", file.toString(), "--dump-requests", "2", server.target())).isEqualTo(1);
+      assertThat(scan.run("--dump", file.toString(), "--dump-requests", "2", server.target())).isEqualTo(1);
     }
     String leaked = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
     // Two requests declaring 16365 bytes (2^14 - 3 - 16), each answer echoing our 16-byte payload and padding first.
     assertThat(leaked).hasSize(2 * (16365 - 32)).contains("password=hunter2", "-----BEGIN RSA PRIVATE KEY-----");
     assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-    assertThat(out.toString())
+    assertThat(scan.out())
         .contains("dump: " + 2 * (16365 - 32) + " bytes from 2 responses written to the dump file")
         .contains("a PEM private-key header SEEN")
         .doesNotContain("hunter2", "BEGIN RSA");
@@ -131,8 +120,8 @@ class ScanCommandTest {
 
   @Test
   void aDumpIntoSomethingOtherThanARegularFileIsRefused() {
-    assertThat(run("--dump", "/dev/null", "127.0.0.1:1")).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("scan: cannot write --dump file /dev/null: it exists and is not a regular file"
+    assertThat(scan.run("--dump", "/dev/null", "127.0.0.1:1")).isEqualTo(2);
+    assertThat(scan.err()).isEqualTo("scan: cannot write --dump file /dev/null: it exists and is not a regular file"
         + " (see --help)" + System.lineSeparator());
   }
 
@@ -140,15 +129,15 @@ class ScanCommandTest {
   void aDumpIntoADanglingSymbolicLinkIsRefusedAndCreatesNothing(@TempDir Path dir) throws Exception {
     Path elsewhere = dir.resolve("elsewhere.bin");
     Path link = Files.createSymbolicLink(dir.resolve("leak.bin"), elsewhere);
-    assertThat(run("--dump", link.toString(), "127.0.0.1:1")).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("scan: cannot write --dump file " + link
+    assertThat(scan.run("--dump", link.toString(), "127.0.0.1:1")).isEqualTo(2);
+    assertThat(scan.err()).isEqualTo("scan: cannot write --dump file " + link
         + ": it is a symbolic link; leaked memory goes only to a regular file (see --help)" + System.lineSeparator());
     assertThat(elsewhere).doesNotExist();
   }
 
   @Test
   void aDumpTakesOneTarget() {
-    assertThat(run("--dump", "x.bin", "a.example", "b.example")).isEqualTo(2);
-    assertThat(err.toString()).contains("--dump takes exactly one target, got 2");
+    assertThat(scan.run("--dump", "x.bin", "a.example", "b.example")).isEqualTo(2);
+    assertThat(scan.err()).contains("--dump takes exactly one target, got 2");
   }
 }

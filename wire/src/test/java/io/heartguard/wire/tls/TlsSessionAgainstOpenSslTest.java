@@ -3,6 +3,7 @@ package io.heartguard.wire.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heartguard.testkit.RealOpenSsl;
+import io.heartguard.testkit.RealOpenSslServers;
 import io.heartguard.wire.alert.Alert;
 import io.heartguard.wire.record.ContentType;
 import io.heartguard.wire.record.ProtocolVersion;
@@ -12,13 +13,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Full handshakes against the real OpenSSL 1.0.1f and 1.0.1g {@code s_server -www}: every version and every suite
@@ -27,30 +25,16 @@ import org.junit.jupiter.api.io.TempDir;
  * The page names the suite the server used, so both ends agree on what was negotiated.
  */
 class TlsSessionAgainstOpenSslTest {
-  @TempDir static Path dir;
-  private static RealOpenSsl vulnerable;
-  private static RealOpenSsl fixed;
-
-  @BeforeAll
-  static void startServers() throws Exception {
-    vulnerable = RealOpenSsl.startServer(RealOpenSsl.Release.V1_0_1F, dir);
-    fixed = RealOpenSsl.startServer(RealOpenSsl.Release.V1_0_1G, dir);
-  }
-
-  @AfterAll
-  static void stopServers() throws Exception {
-    vulnerable.close();
-    fixed.close();
-  }
+  @RegisterExtension static final RealOpenSslServers openssl = RealOpenSslServers.both();
 
   @Test
   void everyVersionAndSuiteFamilyCompletesAndCarriesAPageWith101f() throws Exception {
-    handshakeEverySuite(vulnerable);
+    handshakeEverySuite(openssl.vulnerable());
   }
 
   @Test
   void everyVersionAndSuiteFamilyCompletesAndCarriesAPageWith101g() throws Exception {
-    handshakeEverySuite(fixed);
+    handshakeEverySuite(openssl.fixed());
   }
 
   private static void handshakeEverySuite(RealOpenSsl server) throws Exception {
