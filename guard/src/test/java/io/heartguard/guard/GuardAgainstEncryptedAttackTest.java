@@ -5,19 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heartguard.detect.Alert;
 import io.heartguard.detect.RecordAction;
 import io.heartguard.lab.EncryptedAttack;
-import io.heartguard.testkit.RealOpenSsl;
+import io.heartguard.testkit.RealOpenSslServers;
 import io.heartguard.wire.record.ProtocolVersion;
 import io.heartguard.wire.tls.TlsSession;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicLong;
 import org.assertj.core.groups.Tuple;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The guard in front of the real OpenSSL 1.0.1f against {@code lab client --encrypted}: heartbeats inside a completed
@@ -25,18 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the leak is cut at its first record header, before a byte of it is forwarded; {@code restrict} stops the requests.
  */
 class GuardAgainstEncryptedAttackTest {
-  @TempDir static Path dir;
-  private static RealOpenSsl openssl;
-
-  @BeforeAll
-  static void startServer() throws Exception {
-    openssl = RealOpenSsl.startServer(dir);
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    openssl.close();
-  }
+  @RegisterExtension static final RealOpenSslServers servers = RealOpenSslServers.vulnerableOnly();
 
   private static EncryptedAttack attack() {
     return new EncryptedAttack(ProtocolVersion.TLS1_2, TlsSession.allSuites(), null, 1, 0xffff, Duration.ofSeconds(10));
@@ -44,7 +30,7 @@ class GuardAgainstEncryptedAttackTest {
 
   @Test
   void theEncryptedAttackLeaksStraightFrom101f() throws Exception {
-    EncryptedAttack.Outcome outcome = attack().run(new java.net.InetSocketAddress(openssl.host(), openssl.port()),
+    EncryptedAttack.Outcome outcome = attack().run(new java.net.InetSocketAddress(servers.vulnerable().host(), servers.vulnerable().port()),
         (round, buffer, offset, length) -> { });
 
     assertThat(outcome.bytesLeaked()).isEqualTo(0xffff - 17);
@@ -52,7 +38,7 @@ class GuardAgainstEncryptedAttackTest {
 
   @Test
   void blockLeakCutsTheEncryptedLeakBeforeAByteOfItIsForwarded() throws Exception {
-    try (GuardedLoopback guard = new GuardedLoopback(new Endpoint(openssl.host(), openssl.port()),
+    try (GuardedLoopback guard = new GuardedLoopback(new Endpoint(servers.vulnerable().host(), servers.vulnerable().port()),
         EnumSet.of(Policy.BLOCK_LEAK), Action.RESET, GuardServer.Limits.defaults().withDrainTimeout(Duration.ofSeconds(1)))) {
       AtomicLong leaked = new AtomicLong();
       EncryptedAttack.Outcome outcome = attack().run(guard.address(), (round, buffer, offset, length) -> leaked.addAndGet(length));
@@ -67,7 +53,7 @@ class GuardAgainstEncryptedAttackTest {
 
   @Test
   void restrictStopsTheEncryptedHeartbeatsBeforeTheServerSeesThem() throws Exception {
-    try (GuardedLoopback guard = new GuardedLoopback(new Endpoint(openssl.host(), openssl.port()),
+    try (GuardedLoopback guard = new GuardedLoopback(new Endpoint(servers.vulnerable().host(), servers.vulnerable().port()),
         EnumSet.of(Policy.RESTRICT), Action.RESET, GuardServer.Limits.defaults().withDrainTimeout(Duration.ofSeconds(1)))) {
       EncryptedAttack.Outcome outcome = attack().run(guard.address(), (round, buffer, offset, length) -> {
         throw new IOException("restrict let " + length + " leaked bytes through");
@@ -83,7 +69,7 @@ class GuardAgainstEncryptedAttackTest {
 
   @Test
   void restrictWithDropSwallowsTheHeartbeatsAndTheServerNeverAnswersThem() throws Exception {
-    try (GuardedLoopback guard = new GuardedLoopback(new Endpoint(openssl.host(), openssl.port()),
+    try (GuardedLoopback guard = new GuardedLoopback(new Endpoint(servers.vulnerable().host(), servers.vulnerable().port()),
         EnumSet.of(Policy.RESTRICT), Action.DROP, GuardServer.Limits.defaults().withDrainTimeout(Duration.ofSeconds(1)))) {
       EncryptedAttack quick = new EncryptedAttack(ProtocolVersion.TLS1_2, TlsSession.allSuites(), null, 1, 0xffff,
           Duration.ofSeconds(2));

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heartguard.detect.Alert;
 import io.heartguard.detect.RecordAction;
-import io.heartguard.testkit.RealOpenSsl;
+import io.heartguard.testkit.RealOpenSslServers;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -14,17 +14,15 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.assertj.core.groups.Tuple;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The guard in front of the real OpenSSL 1.0.1f (fixtures/openssl): the SSLv2-compatible hello evasion of issue 12
@@ -32,19 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  * SSLv2-compatible hello from 1.0.1f's own s_client still gets its page.
  */
 class GuardAgainstOpenSsl101fTest {
-  @TempDir static Path dir;
-  private static RealOpenSsl openssl;
+  @RegisterExtension static final RealOpenSslServers openssl = RealOpenSslServers.vulnerableOnly();
   private static Endpoint server;
 
   @BeforeAll
-  static void startServer() throws Exception {
-    openssl = RealOpenSsl.startServer(dir);
-    server = new Endpoint(openssl.host(), openssl.port());
-  }
-
-  @AfterAll
-  static void stopServer() throws Exception {
-    openssl.close();
+  static void server() {
+    server = new Endpoint(openssl.vulnerable().host(), openssl.vulnerable().port());
   }
 
   @Test
@@ -69,7 +60,7 @@ class GuardAgainstOpenSsl101fTest {
   void legitimateSslv2CompatibleHelloGetsItsPageThroughTheGuard() throws Exception {
     try (GuardedLoopback guard = new GuardedLoopback(server)) {
       // 1.0.1f's s_client sends its hello in SSLv2 form when SSLv2 ciphers are offered (s23_clnt.c).
-      String out = openssl.fetchPage(guard.address().getHostString(), guard.address().getPort(), "-cipher", "ALL:SSLv2", "-msg");
+      String out = openssl.vulnerable().fetchPage(guard.address().getHostString(), guard.address().getPort(), "-cipher", "ALL:SSLv2", "-msg");
 
       assertThat(out).contains(">>> SSL 2.0 [length", "CLIENT-HELLO", "HTTP/1.0 200 ok", "s_server -accept");
       assertThat(guard.alerts).isEmpty();
