@@ -23,8 +23,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  * drawn with a fixed seed). LAB_ADDRESSES (default ADDRESSES) bounds the lab servers: relay 127.0.0.a goes to lab
  * 127.0.1.(a mod LAB_ADDRESSES), so a large fleet of targets costs relays, which are cheap, not lab servers. A relay
  * waits one RTT before it connects (the TCP handshake a real path costs) and holds every chunk half an RTT in each
- * direction, in order, so a check costs the round trips it would cost on a 50 ms path. Writes the truth ("address port VULNERABLE|NOT_VULNERABLE") to TRUTH once all listen; serves until
- * stdin closes.
+ * direction, in order, so a check costs the round trips it would cost on a 50 ms path. Writes the truth
+ * ("address port VULNERABLE|NOT_VULNERABLE") to TRUTH once all listen; serves until stdin closes.
  * {@code java -cp cli/target/heartguard.jar bench/distributed/DelayedFleet.java 24 64 20480 truth.txt [8]}
  */
 public final class DelayedFleet {

@@ -131,7 +131,8 @@ loads=()
 for r in $(seq 1 "$rounds"); do
   ticks=$(cpu_ticks)
   t0=$(now)
-  hg scan --db "$out/single.db" --no-progress --seed 1 --concurrency "$concurrency" "${space[@]}" >/dev/null 2>&1 || true
+  hg scan --db "$out/single.db" --no-progress --seed 1 --concurrency "$concurrency" "${space[@]}" \
+    >/dev/null 2>&1 || true
   t1=$(now)
   loads+=("$(busy_since $ticks)")
   times+=("$(python3 -c "print($t1 - $t0)")")

@@ -107,7 +107,8 @@ final class BlockFeed {
       return Optional.empty();
     }
     Queued head = queue.peekFirst();
-    if (!head.taken.block.settings().equals(segment.settings()) || partitionsHeld.getAsInt() != segment.partitionsHeld()) {
+    if (!head.taken.block.settings().equals(segment.settings())
+        || partitionsHeld.getAsInt() != segment.partitionsHeld()) {
       return Optional.empty();
     }
     Block.Entry entry = head.taken.block.entries().get(head.next++);

@@ -326,7 +326,8 @@ public final class Worker implements Runnable {
         producer.send(new ProducerRecord<>(Topics.RESULTS, message.recordKey(), message.toJson()),
             (metadata, failure) -> {
               if (failure != null) {
-                say("worker: a result of block " + taken.block.key() + " was not acknowledged: " + FleetException.why(failure));
+                say("worker: a result of block " + taken.block.key() + " was not acknowledged: "
+                    + FleetException.why(failure));
               }
               taken.acknowledged(failure);
             });
