@@ -68,8 +68,11 @@ public final class Worker implements Runnable {
   static final int MAX_BLOCKS_IN_HAND = 4;
   /** How long a poll waits for a block when the worker wants one. */
   private static final Duration POLL = Duration.ofMillis(500);
-  /** How long a poll waits while the worker has enough queued: the pace of its commits and of its group duties. */
-  private static final Duration BUSY_POLL = Duration.ofMillis(20);
+  /**
+   * How long a poll waits while the worker has enough queued: the pace of its commits and group duties. The queue
+   * holds at least --concurrency targets, which last a check's round trips, longer than this.
+   */
+  private static final Duration BUSY_POLL = Duration.ofMillis(50);
 
   private final String broker;
   private final int concurrency;
