@@ -1,5 +1,7 @@
 package io.heartguard.fleet;
 
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.TopicPartition;
@@ -58,5 +60,20 @@ final class TakenBlock {
 
   boolean finished() {
     return allTaken && unacknowledged.get() == 0 && !failed && !abandoned;
+  }
+
+  /**
+   * The finished blocks at the head of a partition's blocks in offset order, up to the first unfinished one: the
+   * offset may move past these and no further, or a later block finished first would commit an earlier one unchecked.
+   */
+  static List<TakenBlock> finishedFirst(Collection<TakenBlock> inOffsetOrder) {
+    List<TakenBlock> finished = new ArrayList<>();
+    for (TakenBlock b : inOffsetOrder) {
+      if (!b.finished()) {
+        break;
+      }
+      finished.add(b);
+    }
+    return finished;
   }
 }

@@ -247,18 +247,10 @@ public final class Worker implements Runnable {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     Map<TopicPartition, Integer> counts = new HashMap<>();
     for (Map.Entry<TopicPartition, ArrayDeque<TakenBlock>> e : inHand.entrySet()) {
-      int n = 0;
-      long last = -1;
-      for (TakenBlock b : e.getValue()) {
-        if (!b.finished()) {
-          break;
-        }
-        n++;
-        last = b.offset;
-      }
-      if (n > 0) {
-        offsets.put(e.getKey(), new OffsetAndMetadata(last + 1));
-        counts.put(e.getKey(), n);
+      List<TakenBlock> finished = TakenBlock.finishedFirst(e.getValue());
+      if (!finished.isEmpty()) {
+        offsets.put(e.getKey(), new OffsetAndMetadata(finished.getLast().offset + 1));
+        counts.put(e.getKey(), finished.size());
       }
     }
     if (offsets.isEmpty()) {
