@@ -19,11 +19,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * Lab servers behind 50 ms of round-trip time, for bench/distributed/run.sh, where the kernel has no netem: ADDRESSES
- * × PORTS relays on 127.0.0.1.. from FIRST_PORT, each in front of its own lab server on 127.0.1.x (vulnerable or
- * patched, drawn with a fixed seed). A relay waits one RTT before it connects (the TCP handshake a real path costs)
- * and holds every chunk half an RTT in each direction, in order, so a check costs the round trips it would cost on a
- * 50 ms path. Writes the truth ("address port VULNERABLE|NOT_VULNERABLE") to TRUTH once all listen; serves until
- * stdin closes. {@code java -cp cli/target/heartguard.jar bench/distributed/DelayedFleet.java 8 64 20480 truth.txt}
+ * × PORTS relays on 127.0.0.1.. from FIRST_PORT, each in front of a lab server on 127.0.1.x (vulnerable or patched,
+ * drawn with a fixed seed). LAB_ADDRESSES (default ADDRESSES) bounds the lab servers: relay 127.0.0.a goes to lab
+ * 127.0.1.(a mod LAB_ADDRESSES), so a large fleet of targets costs relays, which are cheap, not lab servers. A relay
+ * waits one RTT before it connects (the TCP handshake a real path costs) and holds every chunk half an RTT in each
+ * direction, in order, so a check costs the round trips it would cost on a 50 ms path. Writes the truth
+ * ("address port VULNERABLE|NOT_VULNERABLE") to TRUTH once all listen; serves until stdin closes.
+ * {@code java -cp cli/target/heartguard.jar bench/distributed/DelayedFleet.java 24 64 20480 truth.txt [8]}
  */
 public final class DelayedFleet {
   static final long HALF_RTT_NANOS = 25_000_000L;
@@ -33,21 +35,30 @@ public final class DelayedFleet {
     int ports = Integer.parseInt(args[1]);
     int firstPort = Integer.parseInt(args[2]);
     Path truth = Path.of(args[3]);
+    int labAddresses = args.length > 4 ? Math.min(addresses, Integer.parseInt(args[4])) : addresses;
     SplittableRandom random = new SplittableRandom(20140407L);
     List<LabServer> labs = new ArrayList<>();
-    List<String> lines = new ArrayList<>();
-    for (int a = 1; a <= addresses; a++) {
-      InetAddress front = InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) a});
+    List<LabMode> modes = new ArrayList<>();
+    for (int a = 1; a <= labAddresses; a++) {
       InetAddress back = InetAddress.getByAddress(new byte[] {127, 0, 1, (byte) a});
       for (int p = firstPort; p < firstPort + ports; p++) {
         LabMode mode = random.nextBoolean() ? LabMode.VULNERABLE : LabMode.PATCHED;
-        LabServer lab = LabServer.start(LabOptions.of(mode).withListen(new InetSocketAddress(back, p)).withoutLog());
-        labs.add(lab);
+        labs.add(LabServer.start(LabOptions.of(mode).withListen(new InetSocketAddress(back, p)).withoutLog()));
+        modes.add(mode);
+      }
+    }
+    List<String> lines = new ArrayList<>();
+    for (int a = 1; a <= addresses; a++) {
+      InetAddress front = InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) a});
+      for (int p = firstPort; p < firstPort + ports; p++) {
+        int lab = ((a - 1) % labAddresses) * ports + (p - firstPort);
         ServerSocket relay = new ServerSocket();
         relay.setReuseAddress(true);
         relay.bind(new InetSocketAddress(front, p), 512);
-        Thread.ofVirtual().start(() -> accept(relay, lab.address()));
-        lines.add(front.getHostAddress() + " " + p + " " + (mode == LabMode.VULNERABLE ? "VULNERABLE" : "NOT_VULNERABLE"));
+        InetSocketAddress backend = labs.get(lab).address();
+        Thread.ofVirtual().start(() -> accept(relay, backend));
+        lines.add(front.getHostAddress() + " " + p + " "
+            + (modes.get(lab) == LabMode.VULNERABLE ? "VULNERABLE" : "NOT_VULNERABLE"));
       }
     }
     Path partial = truth.resolveSibling(truth.getFileName() + ".part");
@@ -55,7 +66,7 @@ public final class DelayedFleet {
       lines.forEach(out::println);
     }
     Files.move(partial, truth);
-    System.err.println("delayed fleet: " + labs.size() + " relays up");
+    System.err.println("delayed fleet: " + lines.size() + " relays up in front of " + labs.size() + " lab servers");
     while (System.in.read() >= 0) {
       // serve until the bench closes our stdin
     }

@@ -80,7 +80,6 @@ public final class Coordinator implements ScanFleet {
 
   @Override
   public int run(Job job) throws IOException, InterruptedException {
-    Topics.ensure(job.broker(), Topics.DEFAULT_PARTITIONS);
     String jobId = job.log().jobId();
     PrintWriter err = job.err();
     CheckSettings settings = CheckSettings.of(job.options(), job.protocol(), job.retries(), job.rate());
@@ -100,6 +99,7 @@ public final class Coordinator implements ScanFleet {
         KafkaConsumer<String, byte[]> results = new KafkaConsumer<>(consumerConfig(job.broker(), jobId));
         ProgressLine progress = job.progress() ? ProgressLine.start(err, () -> new ProgressLine.Counts(
             already + stored.get(), job.targets().sizeHint().orElse(-1), vulnerable.get())) : null) {
+      Topics.ensure(job.broker(), Topics.DEFAULT_PARTITIONS, results);
       startReading(results);
       partitions = producer.partitionsFor(Topics.BLOCKS).size();
       int inFlight = Math.max(4, 2 * partitions);
@@ -288,6 +288,8 @@ public final class Coordinator implements ScanFleet {
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "heartguard.coordinator." + jobId);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    // No longer than a poll: closing waits for the fetch in flight, and the job's end should not wait 500 ms for it.
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) POLL.toMillis());
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return p;

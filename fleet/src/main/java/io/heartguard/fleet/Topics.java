@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -29,6 +30,16 @@ final class Topics {
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker);
     p.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
     return p;
+  }
+
+  /**
+   * As {@link #ensure(String, int)}, asking {@code client} first: on a broker that has the topics, as it has after
+   * the first job, a coordinator starts without an admin client, which costs a cold process most of a second.
+   */
+  static void ensure(String broker, int partitions, Consumer<?, ?> client) throws FleetException {
+    if (client.partitionsFor(BLOCKS).isEmpty() || client.partitionsFor(RESULTS).isEmpty()) {
+      ensure(broker, partitions);
+    }
   }
 
   /** Creates the topics that do not exist yet; another process creating them at the same time is fine. */

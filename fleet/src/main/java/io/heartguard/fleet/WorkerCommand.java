@@ -17,9 +17,9 @@ import picocli.CommandLine.Spec;
     description = {
         "Checks blocks of targets for `heartguard scan --kafka` jobs, as one member of the workers' Kafka consumer group.",
         "Start any number, on any machines; they share the work and each job's --rate (docs/DISTRIBUTED.md).",
-        "SIGTERM hands the current block back to the group; stop with Ctrl-C or kill."})
+        "SIGTERM commits the finished blocks and hands the others back to the group; stop with Ctrl-C or kill."})
 public final class WorkerCommand implements Callable<Integer> {
-  /** How long SIGTERM waits for the block in hand to be handed back, beyond the engine's grace. */
+  /** How long SIGTERM waits for the blocks in hand to be committed or handed back, beyond the engine's grace. */
   private static final long HAND_BACK_MILLIS = 15_000;
 
   @Spec
