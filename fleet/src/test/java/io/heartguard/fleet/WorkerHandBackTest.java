@@ -8,6 +8,7 @@ import io.heartguard.scan.Verdict;
 import io.heartguard.scan.cli.ScanCommand;
 import io.heartguard.store.ResultStore;
 import io.heartguard.store.StoredResult;
+import io.heartguard.testkit.RealKafka;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -60,7 +61,7 @@ class WorkerHandBackTest {
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void aStoppedWorkersUnfinishedBlocksAreCheckedByAnotherAndEveryTargetIsStoredOnce() throws Exception {
-    String broker = TestBroker.address();
+    String broker = RealKafka.broker().address();
     int[] ports = freePorts(2);
     for (int i = 1; i <= ANSWERING; i++) {
       InetAddress address = InetAddress.getByAddress(new byte[] {127, 0, 4, (byte) i});
