@@ -9,6 +9,7 @@ import io.heartguard.scan.cli.ScanCommand;
 import io.heartguard.store.Job;
 import io.heartguard.store.ResultStore;
 import io.heartguard.store.StoredResult;
+import io.heartguard.testkit.LoopbackPorts;
 import io.heartguard.testkit.RealKafka;
 import io.heartguard.scan.Verdict;
 import java.io.BufferedReader;
@@ -20,7 +21,6 @@ import java.io.StringWriter;
 import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,7 +74,7 @@ class FleetJobTest {
 
   @BeforeAll
   static void startLabs() throws IOException {
-    int[] ports = freePorts(2);
+    int[] ports = LoopbackPorts.free(2);
     vulnerablePort = ports[0];
     patchedPort = ports[1];
     for (int i = 1; i <= ANSWERING; i++) {
@@ -300,19 +300,5 @@ class FleetJobTest {
   /** Topics outlive a test run: every run's jobs have names of their own. */
   private static String jobName(String what) {
     return "test-" + what + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-  }
-
-  private static int[] freePorts(int count) throws IOException {
-    List<ServerSocket> held = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        held.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-      }
-      return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-    } finally {
-      for (ServerSocket s : held) {
-        s.close();
-      }
-    }
   }
 }
