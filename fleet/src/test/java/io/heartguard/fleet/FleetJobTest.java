@@ -46,7 +46,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import picocli.CommandLine;
 
 /**
  * Distributed jobs on a real Kafka broker against lab servers: 127.0.2.0/25 on two ports is 256 targets, of which
@@ -112,7 +111,7 @@ class FleetJobTest {
     waitForLine(doomedLog, "worker: assigned "); // the group rebalanced: its partitions are shared now
     // A worker's share of the rate is the job's times its share of the partitions, here at most 6 of 12: a block of
     // 16 keeps the doomed worker busy for 1.6 s or more, and it is killed as soon as it says it took one.
-    Future<Integer> coordinator = threads.submit(() -> scan("--kafka", broker, "--job", job, "--db", db,
+    Future<Integer> coordinator = threads.submit(() -> ScanRun.scan("--kafka", broker, "--job", job, "--db", db,
         "--block-size", "16", "--rate", "20", "--seed", "7", "--timeout", "3s", "127.0.2.0/25",
         "-p", vulnerablePort + "," + patchedPort));
     String taken = waitForLine(doomedLog, "worker: block " + job + "/");
@@ -133,7 +132,7 @@ class FleetJobTest {
     String db = postgresUrl();
     String job = jobName("postgresql");
     startWorkerThreads(broker, 2);
-    assertThat(scan("--kafka", broker, "--job", job, "--db", db, "--block-size", "8", "--seed", "13",
+    assertThat(ScanRun.scan("--kafka", broker, "--job", job, "--db", db, "--block-size", "8", "--seed", "13",
         "--timeout", "3s", "127.0.2.0/27", "-p", vulnerablePort + "," + patchedPort))
         .as("exit code: something vulnerable").isEqualTo(1);
     assertEveryTargetStoredOnceWithItsVerdict(db, job, 64);
@@ -157,7 +156,7 @@ class FleetJobTest {
       assertThat(store.requireJob(job).finished()).as("the killed coordinator did not finish the job").isFalse();
     }
 
-    assertThat(scan("--kafka", broker, "--db", db, "--resume", job)).isEqualTo(1);
+    assertThat(ScanRun.scan("--kafka", broker, "--db", db, "--resume", job)).isEqualTo(1);
     assertEveryTargetStoredOnceWithItsVerdict(db, job, TARGETS);
   }
 
@@ -221,16 +220,6 @@ class FleetJobTest {
       return Verdict.INCONCLUSIVE;
     }
     return port == vulnerablePort ? Verdict.VULNERABLE : Verdict.NOT_VULNERABLE;
-  }
-
-  private static int scan(String... args) {
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new ScanCommand());
-    cli.setErr(new PrintWriter(err, true));
-    cli.setOut(new PrintWriter(new StringWriter(), true));
-    int code = cli.execute(args);
-    System.err.print(err);
-    return code;
   }
 
   private void startWorkerThreads(String broker, int count) throws IOException {

@@ -5,17 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.heartguard.lab.LabOptions;
 import io.heartguard.lab.LabServer;
 import io.heartguard.scan.Verdict;
-import io.heartguard.scan.cli.ScanCommand;
 import io.heartguard.store.ResultStore;
 import io.heartguard.store.StoredResult;
+import io.heartguard.testkit.LoopbackPorts;
 import io.heartguard.testkit.RealKafka;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,7 +29,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A worker that holds several blocks when it is stopped (SIGTERM's path) leaves the group, and the blocks it had not
@@ -62,7 +59,7 @@ class WorkerHandBackTest {
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void aStoppedWorkersUnfinishedBlocksAreCheckedByAnotherAndEveryTargetIsStoredOnce() throws Exception {
     String broker = RealKafka.broker().address();
-    int[] ports = freePorts(2);
+    int[] ports = LoopbackPorts.free(2);
     for (int i = 1; i <= ANSWERING; i++) {
       InetAddress address = InetAddress.getByAddress(new byte[] {127, 0, 4, (byte) i});
       labs.add(LabServer.start(LabOptions.vulnerable().withoutLog()
@@ -91,7 +88,7 @@ class WorkerHandBackTest {
     String job = "test-hand-back-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
     Path db = dir.resolve("fleet.db");
     // Blocks of 4 at 8 checks/s: the worker holds several blocks, none finished, when it is stopped.
-    Future<Integer> coordinator = threads.submit(() -> scan("--kafka", broker, "--job", job, "--db", db.toString(),
+    Future<Integer> coordinator = threads.submit(() -> ScanRun.scan("--kafka", broker, "--job", job, "--db", db.toString(),
         "--block-size", "4", "--rate", "8", "--seed", "5", "--timeout", "3s", "127.0.4.0/28",
         "-p", ports[0] + "," + ports[1]));
     assertThat(tookABlock.await(60, TimeUnit.SECONDS)).as("the first worker took a block").isTrue();
@@ -116,30 +113,6 @@ class WorkerHandBackTest {
         Verdict expected = last < 1 || last > ANSWERING ? Verdict.INCONCLUSIVE
             : r.port() == ports[0] ? Verdict.VULNERABLE : Verdict.NOT_VULNERABLE;
         assertThat(r.verdict()).as("%s:%d", r.address(), r.port()).isEqualTo(expected);
-      }
-    }
-  }
-
-  private static int scan(String... args) {
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new ScanCommand());
-    cli.setErr(new PrintWriter(err, true));
-    cli.setOut(new PrintWriter(new StringWriter(), true));
-    int code = cli.execute(args);
-    System.err.print(err);
-    return code;
-  }
-
-  private static int[] freePorts(int count) throws IOException {
-    List<ServerSocket> held = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        held.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-      }
-      return held.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-    } finally {
-      for (ServerSocket s : held) {
-        s.close();
       }
     }
   }
