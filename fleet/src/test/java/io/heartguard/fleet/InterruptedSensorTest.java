@@ -66,9 +66,9 @@ class InterruptedSensorTest {
     InterruptedCommand.Ended ended = interruptOnceAlerted(alerts, expected.size(), kafka.address() + "/" + topic);
 
     assertThat(Files.readAllLines(alerts)).isEqualTo(expected);
+    assertThat(ended.err()).as("no line dropped").doesNotContain("eve-kafka:");
     assertThat(kafka.read(topic, expected.size())).isEqualTo(expected);
     assertThat(kafka.size(topic)).as("nothing but those lines").isEqualTo(expected.size());
-    assertThat(ended.err()).doesNotContain("eve-kafka:");
     assertSummarised(ended, expected.size());
   }
 
