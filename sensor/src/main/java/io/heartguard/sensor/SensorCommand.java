@@ -207,16 +207,16 @@ public final class SensorCommand implements Callable<Integer> {
           run.inputError = true;
         }
       }
+      return run.end(null);
     } catch (UncheckedIOException e) {
       return run.end(e);
     } finally {
       try {
-        Runtime.getRuntime().removeShutdownHook(hook);
+        Runtime.getRuntime().removeShutdownHook(hook); // only now: a Ctrl-C while the topic drains waits for it
       } catch (IllegalStateException e) {
-        // The JVM is shutting down (Ctrl-C): the hook ends the run and the JVM.
+        // The JVM is shutting down (Ctrl-C): the hook ends the run and the JVM, with the code the run ended with.
       }
     }
-    return run.end(null);
   }
 
   /** One run's alert outputs and its summary, ended once: by the end of its input, or by Ctrl-C from another thread. */
