@@ -16,7 +16,8 @@ import java.nio.file.Path;
 
 /**
  * The sensor's engine: captures in, alerts out. One flow table spans all inputs, so a connection that continues
- * from one rotated capture file into the next is followed. {@link #finish} closes the flows still open.
+ * from one rotated capture file into the next is followed. {@link #finish} closes the flows still open; it may come
+ * from another thread (Ctrl-C), so a packet is decoded under a lock that it takes too.
  */
 public final class Sensor {
   /** Defaults: the flow limit and memory cap keep a sensor on a busy link within a few hundred megabytes. */
@@ -28,6 +29,9 @@ public final class Sensor {
   private final FlowTable flows;
   private final PacketSink packets;
   private final PacketDecoder decoder;
+  /** Held while a packet is decoded and while {@link #finish} runs: they share the flow table and the alert sink. */
+  private final Object decoding = new Object();
+  private boolean finished;
 
   public Sensor(AlertSink alerts) {
     this(alerts, false, DEFAULT_MAX_FLOWS, DEFAULT_TIMEOUT_NANOS, DEFAULT_MEMORY_CAP_BYTES);
@@ -51,37 +55,57 @@ public final class Sensor {
     stats.osPolicy = policy.cliName();
     this.decoder = new PacketDecoder(flows, stats, policy, checksums);
     this.packets = (linkType, data, offset, captured, original, ts) -> {
-      try {
-        decoder.onPacket(linkType, data, offset, captured, original, ts);
-      } catch (RuntimeException e) {
-        stats.internalError(e); // a bug of ours must not end the run: skip the packet, say so in the summary
+      synchronized (decoding) {
+        if (finished) {
+          return; // read after Ctrl-C, while the reading thread winds down
+        }
+        try {
+          decoder.onPacket(linkType, data, offset, captured, original, ts);
+        } catch (RuntimeException e) {
+          stats.internalError(e); // a bug of ours must not end the run: skip the packet, say so in the summary
+        }
       }
     };
   }
 
   /** Reads one capture (pcap or pcapng, gzip or not). Throws only when it is not a capture at all. */
   public long read(String source, InputStream in) throws CaptureException {
-    decoder.beginCapture();
+    beginCapture();
     return CaptureReader.read(source, in, packets, stats::problem);
   }
 
   /** Reads one capture file (pcap or pcapng, gzip or not), memory-mapped when it can be. */
   public long read(Path file) throws CaptureException {
-    decoder.beginCapture();
+    beginCapture();
     return CaptureReader.read(file, packets, stats::problem);
+  }
+
+  private void beginCapture() {
+    synchronized (decoding) {
+      if (!finished) {
+        decoder.beginCapture();
+      }
+    }
   }
 
   /**
    * Decodes packets still held back to decide on checksums, then closes every flow still open, which hands over
-   * records cut short at the end of the capture.
+   * records cut short at the end of the capture. Once only: packets read after it are ignored. From another thread it
+   * waits for the packet being decoded.
    */
   public void finish() {
-    try {
-      decoder.finish();
-    } catch (RuntimeException e) {
-      stats.internalError(e);
+    synchronized (decoding) {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      try {
+        decoder.finish();
+      } catch (RuntimeException e) {
+        stats.internalError(e);
+      }
+      flows.closeAll();
     }
-    flows.closeAll();
   }
 
   public SensorStats stats() {

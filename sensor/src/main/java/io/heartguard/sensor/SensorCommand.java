@@ -103,6 +103,11 @@ public final class SensorCommand implements Callable<Integer> {
     this.err = err;
   }
 
+  /** Runs the sensor without the {@code heartguard} launcher (tests that send it Ctrl-C, packaging on its own). */
+  public static void main(String[] args) {
+    System.exit(new picocli.CommandLine(new SensorCommand()).execute(args));
+  }
+
   @Override
   public Integer call() {
     long timeoutNanos;
@@ -168,8 +173,6 @@ public final class SensorCommand implements Callable<Integer> {
         return usage(e.getMessage());
       }
     }
-    boolean inputError = false;
-    boolean alertsLost = false;
     long started = System.nanoTime();
     EveJsonWriter eve = new EveJsonWriter(alertOut);
     AlertSink sink = dumpLeaks == null && extracted == null ? eve : alert -> {
@@ -185,6 +188,12 @@ public final class SensorCommand implements Callable<Integer> {
     };
     Sensor sensor = new Sensor(sink, dumpLeaks != null || extracted != null, maxFlows, timeoutNanos,
         (long) maxMemoryMb << 20, policy, checksumMode);
+    Run run = new Run(sensor, eve, alertOut, extracted, started);
+    // Ctrl-C (or SIGTERM) on a live capture ends the run as the end of its input does, once, and exits with the same
+    // code: halt, because System.exit cannot be called from a shutdown hook. The reading thread, perhaps blocked on
+    // stdin, prints nothing after that: its packets are ignored and the run has already ended.
+    Thread hook = new Thread(() -> Runtime.getRuntime().halt(run.end(null)), "sensor-interrupt");
+    Runtime.getRuntime().addShutdownHook(hook);
     try {
       for (String source : sources) {
         try {
@@ -195,14 +204,68 @@ public final class SensorCommand implements Callable<Integer> {
           }
         } catch (CaptureException e) {
           err.println("heartguard sensor: " + e.getMessage());
-          inputError = true;
+          run.inputError = true;
         }
       }
-      sensor.finish();
+      return run.end(null);
     } catch (UncheckedIOException e) {
-      err.println("heartguard sensor: cannot write alerts: " + e.getCause().getMessage());
-      return INPUT_ERROR;
+      return run.end(e);
     } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook); // only now: a Ctrl-C while the topic drains waits for it
+      } catch (IllegalStateException e) {
+        // The JVM is shutting down (Ctrl-C): the hook ends the run and the JVM, with the code the run ended with.
+      }
+    }
+  }
+
+  /** One run's alert outputs and its summary, ended once: by the end of its input, or by Ctrl-C from another thread. */
+  private final class Run {
+    private final Sensor sensor;
+    private final EveJsonWriter eve;
+    private final OutputStream alertOut;
+    private final LeakFile extracted;
+    private final long started;
+    /** A capture could not be read: set by the reading thread, read when the run ends. */
+    volatile boolean inputError;
+    private Integer exitCode;
+
+    Run(Sensor sensor, EveJsonWriter eve, OutputStream alertOut, LeakFile extracted, long started) {
+      this.sensor = sensor;
+      this.eve = eve;
+      this.alertOut = alertOut;
+      this.extracted = extracted;
+      this.started = started;
+    }
+
+    /**
+     * Finishes the flows still open, closes the alert outputs and prints the summary, the first time; returns the exit
+     * code. {@code writeFailed}: the alerts could not be written, which ends the run with no summary. The sensor
+     * decodes no packet once finished, so no alert line is half-written when the outputs close.
+     */
+    synchronized int end(UncheckedIOException writeFailed) {
+      if (exitCode != null) {
+        return exitCode;
+      }
+      UncheckedIOException failure = writeFailed;
+      if (failure == null) {
+        try {
+          sensor.finish();
+        } catch (UncheckedIOException e) {
+          failure = e;
+        }
+      }
+      if (failure != null) {
+        err.println("heartguard sensor: cannot write alerts: " + failure.getCause().getMessage());
+      }
+      boolean alertsLost = !closeOutputs();
+      exitCode = failure != null ? INPUT_ERROR : summary(alertsLost);
+      err.flush();
+      return exitCode;
+    }
+
+    /** Closes a file or a topic; stdout is only flushed. False, said on stderr, when the last lines could not go. */
+    private boolean closeOutputs() {
       try {
         if (extracted != null) {
           extracted.close();
@@ -213,23 +276,27 @@ public final class SensorCommand implements Callable<Integer> {
         } else {
           eve.flush();
         }
-      } catch (IOException e) {
+        return true;
+      } catch (IOException | UncheckedIOException e) {
         err.println("heartguard sensor: cannot finish writing alerts: " + e.getMessage());
-        alertsLost = true;
+        return false;
       }
     }
-    err.print(sensor.stats().render((System.nanoTime() - started) / 1e9));
-    if (debug && sensor.stats().firstInternalError != null) {
-      err.println("heartguard sensor: first internal error: " + sensor.stats().firstInternalError);
+
+    private int summary(boolean alertsLost) {
+      err.print(sensor.stats().render((System.nanoTime() - started) / 1e9));
+      if (debug && sensor.stats().firstInternalError != null) {
+        err.println("heartguard sensor: first internal error: " + sensor.stats().firstInternalError);
+      }
+      if (alertsLost) {
+        return INPUT_ERROR;
+      }
+      // Alerts found in the captures that could be read outrank an unreadable one, which was reported above.
+      if (sensor.stats().alerts() > 0) {
+        return ALERTS;
+      }
+      return inputError ? INPUT_ERROR : NOTHING_FOUND;
     }
-    if (alertsLost) {
-      return INPUT_ERROR;
-    }
-    // Alerts found in the captures that could be read outrank an unreadable one, which was reported above.
-    if (sensor.stats().alerts() > 0) {
-      return ALERTS;
-    }
-    return inputError ? INPUT_ERROR : NOTHING_FOUND;
   }
 
   private void writeLeak(Alert alert) {

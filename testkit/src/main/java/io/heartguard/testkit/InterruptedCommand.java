@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * what the test waits for: waiting on its lines, never on a clock.
  */
 public final class InterruptedCommand implements AutoCloseable {
-  /** What the command printed before it ended. */
-  public record Ended(List<String> out, String err) {}
+  /** What the command printed before it ended, and its exit code. */
+  public record Ended(List<String> out, String err, int exitCode) {}
 
   private static final long WAIT_SECONDS = 60;
 
@@ -54,6 +55,11 @@ public final class InterruptedCommand implements AutoCloseable {
     }
   }
 
+  /** The command's standard input, open until the command ends: what a live capture pipes in, for example. */
+  public OutputStream stdin() {
+    return process.getOutputStream();
+  }
+
   /** Waits for a line of standard output that starts with {@code prefix}, and returns it. */
   public String awaitOutLine(String prefix) throws InterruptedException {
     return await(out, prefix, "output");
@@ -73,7 +79,7 @@ public final class InterruptedCommand implements AutoCloseable {
     outReader.join(Duration.ofSeconds(10));
     errReader.join(Duration.ofSeconds(10));
     synchronized (this) {
-      return new Ended(List.copyOf(out), String.join("\n", err) + (err.isEmpty() ? "" : "\n"));
+      return new Ended(List.copyOf(out), String.join("\n", err) + (err.isEmpty() ? "" : "\n"), process.exitValue());
     }
   }
 
