@@ -23,9 +23,7 @@ class AuditCommandTest {
   Path root;
 
   private Path put(String inRoot, Path content) throws IOException {
-    Path p = root.resolve(inRoot);
-    Files.createDirectories(p.getParent());
-    return Files.copy(content, p);
+    return Fixtures.copy(content, root, inRoot);
   }
 
   @Test

@@ -23,6 +23,13 @@ final class Fixtures {
     return openssl().resolve("bin").resolve("openssl-" + version);
   }
 
+  /** Copies {@code content} to {@code inRoot} under {@code root}, making the directories on the way. */
+  static Path copy(Path content, Path root, String inRoot) throws java.io.IOException {
+    Path p = root.resolve(inRoot);
+    java.nio.file.Files.createDirectories(p.getParent());
+    return java.nio.file.Files.copy(content, p);
+  }
+
   /** This machine's own OpenSSL 3 (Debian's libssl3). */
   static final Path SYSTEM_LIBSSL = Path.of("/usr/lib/x86_64-linux-gnu/libssl.so.3");
   static final Path SYSTEM_LIBCRYPTO = Path.of("/usr/lib/x86_64-linux-gnu/libcrypto.so.3");

@@ -16,9 +16,7 @@ class RootFilesystemAuditTest {
   Path root;
 
   private Path put(String inRoot, Path content) throws IOException {
-    Path p = root.resolve(inRoot);
-    Files.createDirectories(p.getParent());
-    return Files.copy(content, p);
+    return Fixtures.copy(content, root, inRoot);
   }
 
   @Test

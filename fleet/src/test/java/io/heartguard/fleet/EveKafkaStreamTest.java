@@ -3,6 +3,7 @@ package io.heartguard.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.heartguard.sensor.SensorCommand;
+import io.heartguard.testkit.Fixtures;
 import io.heartguard.testkit.RealKafka;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,7 +29,7 @@ class EveKafkaStreamTest {
     RealKafka kafka = RealKafka.broker();
     String topic = kafka.createTopic("test-eve");
     Path alerts = dir.resolve("alerts.json");
-    int code = new CommandLine(new SensorCommand()).execute("-r", Path.of("..", "fixtures", "pcaps", "heartbleed.pcap")
+    int code = new CommandLine(new SensorCommand()).execute("-r", Fixtures.path("pcaps/heartbleed.pcap")
         .toString(), "--alerts", alerts.toString(), "--eve-kafka", kafka.address() + "/" + topic);
     assertThat(code).isEqualTo(SensorCommand.ALERTS);
     List<String> written = Files.readAllLines(alerts);

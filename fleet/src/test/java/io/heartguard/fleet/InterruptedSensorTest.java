@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.heartguard.sensor.SensorCommand;
+import io.heartguard.testkit.Fixtures;
 import io.heartguard.testkit.InterruptedCommand;
 import io.heartguard.testkit.RealKafka;
 import java.io.IOException;
@@ -31,7 +32,7 @@ import picocli.CommandLine;
  * complete in the file, on the topic or counted as dropped, the summary printed, the documented exit code.
  */
 class InterruptedSensorTest {
-  private static final Path HEARTBLEED = Path.of("..", "fixtures", "pcaps", "heartbleed.pcap");
+  private static final Path HEARTBLEED = Fixtures.path("pcaps/heartbleed.pcap");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir

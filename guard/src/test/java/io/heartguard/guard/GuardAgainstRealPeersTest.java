@@ -12,9 +12,9 @@ import io.heartguard.scan.ScanOptions;
 import io.heartguard.scan.ScanResult;
 import io.heartguard.targets.ScanTarget;
 import io.heartguard.testkit.ExternalProcess;
+import io.heartguard.testkit.LoopbackPorts;
 import java.io.DataInputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.file.Files;
@@ -178,9 +178,7 @@ class GuardAgainstRealPeersTest {
   }
 
   static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
+    return LoopbackPorts.free(1)[0];
   }
 
   /** Connects until s_server listens; it prints nothing reliable to wait for under -quiet. */
